@@ -115,8 +115,13 @@ class RecallFirm(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["recall", "firm", "role"], name="recall_firm_role_unique")
+            models.UniqueConstraint(
+                fields=["recall", "firm", "role"], name="recall_firm_role_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.firm} ({self.role}) in {self.recall.number}"
 
 
 class Product(models.Model):
@@ -155,6 +160,9 @@ class SourceRecord(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source_format} record of {self.recall.number}"
+
 
 class RecallChange(models.Model):
     """Append-only history: what an import changed in a recall."""
@@ -168,6 +176,9 @@ class RecallChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.recall.number} at {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class ImportRun(models.Model):
@@ -185,3 +196,6 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.started_at:%Y-%m-%d %H:%M})"
