@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test lint setup clean
+.PHONY: run test lint setup clean bench-lookup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +24,19 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_bundled_data
+	$(BIN)/python manage.py load_demo_program
 
 run: setup
 	@echo "Recall Desk is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/gunicorn recalldesk.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	@# bin/serve runs gunicorn with these arguments and the task consumer beside it.
+	$(BIN)/python bin/serve recalldesk.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --log-level warning
 
 test: $(VENV)/.installed-dev
-	RECALLDESK_TESTING=1 $(BIN)/python -m pytest
+	$(BIN)/python -m pytest
+
+bench-lookup: $(VENV)/.installed-dev
+	$(BIN)/python bench/lookup.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

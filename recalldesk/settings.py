@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from recalldesk.notify.config import email_server_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RECALLDESK_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -35,9 +37,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG", False)
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
-]
+_hosts = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost")
+ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -51,12 +52,20 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "huey.contrib.djhuey",
+    # Serves the API docs' Swagger UI from our static files, not a CDN the CSP would block.
+    "ninja",
     "recalldesk",
     "recalldesk.registry",
+    "recalldesk.notify",
+    "recalldesk.identify",
+    "recalldesk.accounts",
+    "recalldesk.claims",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "recalldesk.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,6 +120,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "registry:home"
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
@@ -129,12 +142,76 @@ STORAGES = {
     },
 }
 
+# `make run` serves plain HTTP on 127.0.0.1; RECALLDESK_PRODUCTION=1 switches on what needs HTTPS
+# (redirect, HSTS, secure cookies), so `manage.py check --deploy` passes. Behind a TLS proxy on
+# another host, set TRUST_X_FORWARDED_PROTO=1 (gunicorn already trusts a proxy on 127.0.0.1).
+PRODUCTION = _env_bool("RECALLDESK_PRODUCTION", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", PRODUCTION)
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+if _env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# The cache holds rate-limit counters: per process by default, shared by all workers with Redis.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "recalldesk",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "recalldesk"}
+    )
+}
+# Off in tests unless a test turns it on (many requests come from one address there); number of
+# reverse proxies in front that append the client's address to X-Forwarded-For.
+RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", not _env_bool("RECALLDESK_TESTING", False))
+RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("RATELIMIT_TRUSTED_PROXIES", "0"))
+
+# E-mail is printed on the console (so `make run` shows it) unless EMAIL_URL, e.g.
+# smtp+tls://user:password@mail.example.org:587, or EMAIL_HOST & co. name a mail server.
+_email_server = email_server_from_environment(os.environ)
+EMAIL_BACKEND = _email_server.backend
+EMAIL_HOST = _email_server.host
+EMAIL_PORT = _email_server.port
+EMAIL_HOST_USER = _email_server.user
+EMAIL_HOST_PASSWORD = _email_server.password
+EMAIL_USE_TLS = _email_server.use_tls
+EMAIL_USE_SSL = _email_server.use_ssl
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "15"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Recall Desk <recalls@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails are absolute; this is where people reach this instance.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks (tasks.py of each app) run in `manage.py run_huey`: a queue in SQLite under
+# var/ by default, in Redis when REDIS_URL is set. Tests run tasks inline unless HUEY_IMMEDIATE=0.
+HUEY = {
+    "name": "recalldesk",
+    "immediate": _env_bool("HUEY_IMMEDIATE", _env_bool("RECALLDESK_TESTING", False)),
+    "consumer": {
+        "workers": int(os.environ.get("HUEY_WORKERS", "2")),
+        "worker_type": "thread",
+        # A graceful stop waits this long for running tasks (an e-mail waits EMAIL_TIMEOUT at most).
+        "shutdown_timeout": 30,
+    },
+    **(
+        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        if REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
+    ),
+}
 
 LOGGING = {
     "version": 1,
@@ -144,3 +221,7 @@ LOGGING = {
 }
 
 RECALLS_PAGE_SIZE = 20
+
+# Owners' evidence files: never under STATIC or MEDIA, served only through an authorized view.
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "private" / "evidence"))
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))

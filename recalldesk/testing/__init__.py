@@ -1,0 +1,1 @@
+"""Test helpers that are pytest plugins, loaded by the root conftest.py."""
