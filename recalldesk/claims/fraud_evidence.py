@@ -1,0 +1,261 @@
+"""Evidence used twice: the same file (content hash) or the same picture re-saved (perceptual hash).
+
+Part of the fraud controls in fraud.py, which stores what is found here.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from recalldesk.claims.models import Claim, ClaimStatus, Evidence, EvidenceKind
+
+DUPLICATE_RECEIPT = "duplicate_receipt"
+DUPLICATE_PHOTO = "duplicate_photo"
+SIMILAR_PHOTO = "similar_photo"
+
+# Pictures of the product or of its destruction. Receipts are left out of the perceptual
+# comparison: two different receipts of one store are both white paper with black lines and
+# would look "similar"; a re-used receipt is still found when it is the same file.
+PICTURE_KINDS = (EvidenceKind.PHOTO, EvidenceKind.DESTRUCTION, EvidenceKind.DISPOSAL)
+
+# A re-saved, resized or re-compressed JPEG moves a 64-bit perceptual hash by a few bits;
+# two different photos differ in about half of them. Hashes of other lengths scale this.
+SIMILAR_PHOTO_MAX_DISTANCE = 6
+SIMILAR_PHOTO_HASH_BITS = 64
+
+# A file used by more claims than this (a stock picture of the product, say) gets one signal
+# per claim for the first ones and a single summary for the rest.
+MAX_RELATED_CLAIMS = 10
+
+# Claims a reviewer may still approve; they get the mirror signal when a later claim re-uses
+# their file, so bulk approval of "claims without signals" does not pay the first of a series.
+OPEN_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO, ClaimStatus.IN_REVIEW)
+
+
+_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A fraud signal about to be stored on `claim`."""
+
+    claim: Claim
+    code: str
+    reason: str
+    related_claim: Claim | None = None
+
+
+def hash_bits(perceptual_hash: str) -> tuple[int, int] | None:
+    """A hex perceptual hash as (value, number of bits); None when it is not hex."""
+    text = perceptual_hash.strip()
+    # int() alone would also accept "0x", "_", signs and other scripts' digits.
+    if not _HEX.fullmatch(text):
+        return None
+    return int(text, 16), 4 * len(text)
+
+
+def max_distance(bits: int) -> int:
+    return SIMILAR_PHOTO_MAX_DISTANCE * bits // SIMILAR_PHOTO_HASH_BITS
+
+
+def evidence_findings(*, claim: Claim) -> list[Finding]:
+    """Files of this claim that other claims of the firm used too, and the mirror signals."""
+    own = list(claim.evidence.all())
+    if not own:
+        return []
+    findings = _same_file_findings(claim, own)
+    findings += _similar_picture_findings(claim, own)
+    return findings
+
+
+def _same_file_findings(claim: Claim, own: list[Evidence]) -> list[Finding]:
+    by_sha: dict[str, list[Evidence]] = {}
+    for evidence in own:
+        if evidence.sha256:
+            by_sha.setdefault(evidence.sha256, []).append(evidence)
+    if not by_sha:
+        return []
+    # Same firm only: a reason names the other claim, which another firm's staff may not see.
+    others = (
+        Evidence.objects.filter(
+            sha256__in=by_sha, claim__program__firm_account_id=claim.program.firm_account_id
+        )
+        .exclude(claim_id=claim.pk)
+        # A withdrawn claim re-filed with the same receipt is one claim, not two.
+        .exclude(claim__status=ClaimStatus.WITHDRAWN)
+        .select_related("claim__program")
+        .order_by("claim__submitted_at", "claim_id", "id")
+    )
+    kept = _first_claims(others)
+    pairs = [(mine, theirs, None) for theirs in kept for mine in by_sha[theirs.sha256]]
+    findings = _pair_findings(claim, pairs)
+    if len({theirs.claim_id for theirs in kept}) >= MAX_RELATED_CLAIMS:
+        by_code: dict[str, set[str]] = {}
+        for mine, _, _ in pairs:
+            by_code.setdefault(_code(mine, similar=False), set()).add(mine.sha256)
+        for code, hashes in by_code.items():
+            total = others.filter(sha256__in=hashes).values("claim_id").distinct().count()
+            findings += _overflow_findings(claim, code, total)
+    return findings
+
+
+def _similar_picture_findings(claim: Claim, own: list[Evidence]) -> list[Finding]:
+    mine = [
+        (evidence, hash_bits(evidence.perceptual_hash))
+        for evidence in own
+        if evidence.kind in PICTURE_KINDS and evidence.perceptual_hash
+    ]
+    mine = [(evidence, parsed) for evidence, parsed in mine if parsed is not None]
+    if not mine:
+        return []
+    # No index answers "within 6 bits", so the program's pictures are compared in Python:
+    # one XOR and a bit count each (claims.evidence.perceptual_distance, on hashes parsed
+    # once), streamed so a large program does not fill memory.
+    candidates = (
+        Evidence.objects.filter(claim__program_id=claim.program_id, kind__in=PICTURE_KINDS)
+        .exclude(perceptual_hash="")
+        .exclude(claim_id=claim.pk)
+        .exclude(claim__status=ClaimStatus.WITHDRAWN)
+        .values_list("id", "claim_id", "perceptual_hash", "sha256")
+    )
+    targets = [(evidence, value, bits, max_distance(bits)) for evidence, (value, bits) in mine]
+    matches: dict[int, list[tuple[Evidence, int]]] = {}
+    claim_ids: set[int] = set()
+    for other_id, other_claim_id, other_hash, other_sha in candidates.iterator(chunk_size=2000):
+        try:
+            other_value = int(other_hash, 16)
+        except ValueError:
+            continue
+        other_bits = 4 * len(other_hash)
+        for evidence, value, bits, limit in targets:
+            if bits != other_bits:
+                continue
+            distance = (value ^ other_value).bit_count()
+            # The same file is already a duplicate_photo; "similar" is for re-saved copies.
+            if distance <= limit and evidence.sha256 != other_sha:
+                matches.setdefault(other_id, []).append((evidence, distance))
+                claim_ids.add(other_claim_id)
+    if not matches:
+        return []
+    others = (
+        Evidence.objects.filter(pk__in=matches)
+        .select_related("claim__program")
+        .order_by("claim__submitted_at", "claim_id", "id")
+    )
+    pairs = [
+        (evidence, theirs, distance)
+        for theirs in _first_claims(others)
+        for evidence, distance in matches[theirs.pk]
+    ]
+    return _pair_findings(claim, pairs) + _overflow_findings(claim, SIMILAR_PHOTO, len(claim_ids))
+
+
+def _first_claims(others: QuerySet[Evidence]) -> list[Evidence]:
+    """The evidence of the first MAX_RELATED_CLAIMS other claims, oldest claims first."""
+    kept: list[Evidence] = []
+    claim_ids: set[int] = set()
+    # A claim has a handful of files, so this slice holds the first claims whole.
+    for theirs in others[: MAX_RELATED_CLAIMS * 20]:
+        if theirs.claim_id not in claim_ids and len(claim_ids) >= MAX_RELATED_CLAIMS:
+            break
+        claim_ids.add(theirs.claim_id)
+        kept.append(theirs)
+    return kept
+
+
+def _overflow_findings(claim: Claim, code: str, total: int) -> list[Finding]:
+    """One summary signal, without a related claim, for the claims beyond the listed ones."""
+    if total <= MAX_RELATED_CLAIMS:
+        return []
+    more = total - MAX_RELATED_CLAIMS
+    if code == SIMILAR_PHOTO:
+        reason = (
+            f"Nearly identical pictures were also uploaded with {more} more claims of this "
+            "program, besides those named in the other signals."
+        )
+    else:
+        reason = (
+            f"The same file was also uploaded with {more} more claims of this firm, besides "
+            "those named in the other signals."
+        )
+    return [Finding(claim=claim, code=code, reason=reason)]
+
+
+def _pair_findings(
+    claim: Claim, pairs: list[tuple[Evidence, Evidence, int | None]]
+) -> list[Finding]:
+    """One finding per (code, other claim) on this claim, and its mirror on the other claim."""
+    sentences: dict[tuple[int, str], list[str]] = {}
+    mirrors: dict[tuple[int, str], list[str]] = {}
+    related: dict[int, Claim] = {}
+    for mine, theirs, distance in pairs:
+        similar = distance is not None
+        related[theirs.claim_id] = theirs.claim
+        code = _code(mine, similar=similar)
+        sentence = _sentence(mine, theirs, claim, theirs.claim, distance=distance, later=False)
+        sentences.setdefault((theirs.claim_id, code), []).append(sentence)
+        if theirs.claim.status in OPEN_STATUSES:
+            mirror_code = _code(theirs, similar=similar)
+            mirror = _sentence(theirs, mine, theirs.claim, claim, distance=distance, later=True)
+            mirrors.setdefault((theirs.claim_id, mirror_code), []).append(mirror)
+    findings = [
+        Finding(claim=claim, code=code, reason=" ".join(texts), related_claim=related[other_id])
+        for (other_id, code), texts in sentences.items()
+    ]
+    findings += [
+        Finding(claim=related[other_id], code=code, reason=" ".join(texts), related_claim=claim)
+        for (other_id, code), texts in mirrors.items()
+    ]
+    return findings
+
+
+def _code(evidence: Evidence, *, similar: bool) -> str:
+    if similar:
+        return SIMILAR_PHOTO
+    return DUPLICATE_RECEIPT if evidence.kind == EvidenceKind.RECEIPT else DUPLICATE_PHOTO
+
+
+def _sentence(
+    mine: Evidence,
+    theirs: Evidence,
+    own_claim: Claim,
+    other_claim: Claim,
+    *,
+    distance: int | None,
+    later: bool,
+) -> str:
+    """What a reviewer of `own_claim` reads about its file `mine` and `theirs` of another claim."""
+    where = f"claim {other_claim.number}"
+    if other_claim.program_id != own_claim.program_id:
+        where += f" (program “{other_claim.program.name}”)"
+    when = timezone.localdate(theirs.uploaded_at).isoformat()
+    mine_text, theirs_text = _capitalized(_describe(mine)), _describe(theirs)
+    uploaded = "uploaded later" if later else "uploaded"
+    if distance is not None:
+        bits = 4 * len(mine.perceptual_hash.strip())
+        return (
+            f"{mine_text} looks like {theirs_text} {uploaded} with {where} on {when} "
+            f"({distance} of {bits} bits of their perceptual hashes differ): probably the same "
+            "picture re-saved or resized."
+        )
+    if mine.kind == theirs.kind == EvidenceKind.RECEIPT:
+        return f"The same receipt file was {uploaded} with {where} on {when}."
+    return f"{mine_text} is the same file as {theirs_text} {uploaded} with {where} on {when}."
+
+
+def _describe(evidence: Evidence) -> str:
+    """Which file: 'the receipt', 'the photo “Back, showing the serial number”'."""
+    noun = {
+        EvidenceKind.RECEIPT: "receipt",
+        EvidenceKind.PHOTO: "photo",
+        EvidenceKind.DESTRUCTION: "proof of destruction",
+        EvidenceKind.DISPOSAL: "proof of disposal",
+    }.get(evidence.kind, "file")
+    label = evidence.label.strip()
+    return f"the {noun} “{label}”" if label else f"the {noun}"
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,382 @@
+"""Filing a claim: every check first, then one transaction that writes all of it, or nothing.
+
+The order of the checks is the order of the form: the program is open, the product is eligible
+and not claimed yet, the country is served, the remedy offered, the receipt and its amount, the
+evidence, the contact details, the payout. Only then, in one transaction: the claim (a random
+number, retried on the rare collision; the one-claim-per-serial constraint decides races), the
+Idempotency-Key, the evidence files, the first history event, the fraud signals, and the
+confirmation e-mail (queued for when the transaction commits). A rejection at any point leaves
+no claim, no evidence row and no evidence file (evidence_storage deletes files on rollback).
+
+Idempotency-Key: the key is stored as its sha256, with a hash of the request's fields and
+files. A retry with the same key and content returns the first claim; the same key with other
+content is refused (IdempotencyKeyReused, 409 in the API).
+"""
+
+import hashlib
+import hmac
+import json
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from recalldesk.claims.eligibility import serial_normalize
+from recalldesk.claims.evidence_storage import evidence_store
+from recalldesk.claims.fraud import (
+    address_normalize,
+    email_normalize,
+    fraud_signals_detect,
+    phone_normalize,
+)
+from recalldesk.claims.models import Claim, ClaimEvent, ClaimStatus, IdempotencyKey, Program, Remedy
+from recalldesk.claims.numbers import (
+    claim_number_new,
+    status_token_for_idempotency_key,
+    status_token_hash,
+    status_token_new,
+)
+from recalldesk.claims.submission import (
+    TEXT_FIELDS,
+    ClaimRejected,
+    ClaimSubmission,
+    IdempotencyKeyReused,
+)
+from recalldesk.claims.submission_checks import (
+    CheckedClaim,
+    amount_for,
+    country_check,
+    evidence_check,
+    product_check,
+    program_check_open,
+    receipt_check,
+    remedy_check,
+    timestamp_text,
+)
+from recalldesk.claims.submission_contact import contact_check, payout_check
+from recalldesk.money import Money
+from recalldesk.notify.services import email_enqueue
+
+__all__ = ["ClaimReceipt", "ClaimRejected", "claim_get_by_status_token", "claim_submit"]
+
+SERIAL_CONSTRAINT = "claim_one_per_serial_per_program"
+# A new number is drawn when one is taken; with 32^8 numbers, a second collision in a row
+# means something else is wrong.
+NUMBER_ATTEMPTS = 5
+_KEY = re.compile(r"^[\x21-\x7e]{16,255}$")
+KEY_FIELD = "idempotency_key"
+STATUS_TOKEN_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ClaimReceipt:
+    """The filed claim; status_token is the plain token (None when it cannot be shown again)."""
+
+    claim: Claim
+    status_token: str | None
+    created: bool
+
+
+@dataclass(frozen=True)
+class _Key:
+    raw: str
+    stored: str
+    request_hash: str
+
+
+class _AlreadyFiled(Exception):
+    def __init__(self, claim: Claim | None) -> None:
+        self.claim = claim
+
+
+class _KeyTaken(Exception):
+    pass
+
+
+class _ClaimRefused(Exception):
+    def __init__(self, error: IntegrityError) -> None:
+        self.error = error
+
+
+def _file_digest(upload: UploadedFile | None) -> str:
+    if upload is None:
+        return ""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def submission_fingerprint(*, program: Program, submission: ClaimSubmission) -> str:
+    """A sha256 of everything the owner sent (fields and file contents) to this program."""
+    payload = {
+        "program": program.slug,
+        **{name: str(getattr(submission, name) or "") for name in TEXT_FIELDS},
+        "receipt_amount": ""
+        if submission.receipt_amount is None
+        else str(submission.receipt_amount),
+        "payout_details": sorted(
+            (str(k), str(v)) for k, v in (submission.payout_details or {}).items()
+        ),
+        "receipt": _file_digest(submission.receipt),
+        "photos": [[str(label), _file_digest(upload)] for label, upload in submission.photos or []],
+        "destruction": _file_digest(submission.destruction),
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _key_for(program: Program, submission: ClaimSubmission, idempotency_key: str) -> _Key:
+    raw = str(idempotency_key).strip()
+    if not _KEY.match(raw):
+        raise ClaimRejected(
+            "The Idempotency-Key must be 16 to 255 visible ASCII characters, e.g. a UUID.",
+            field=KEY_FIELD,
+        )
+    return _Key(
+        raw=raw,
+        # Stored hashed: the raw key is half of what derives a retried claim's status token.
+        stored=hashlib.sha256(raw.encode()).hexdigest(),
+        request_hash=submission_fingerprint(program=program, submission=submission),
+    )
+
+
+def _replay(key: _Key) -> ClaimReceipt | None:
+    """The claim an earlier request with this key made, if content matches; None if none."""
+    # Most requests are first tries: look for the key cheaply, load the claim only to replay.
+    found = list(
+        IdempotencyKey.objects.filter(key=key.stored).values_list("request_hash", "claim_id")[:1]
+    )
+    if not found:
+        return None
+    [(request_hash, claim_id)] = found
+    if not hmac.compare_digest(request_hash, key.request_hash):
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different claim.", field=KEY_FIELD
+        )
+    claim = Claim.objects.select_related("program", "product").get(pk=claim_id)
+    token: str | None = status_token_for_idempotency_key(
+        idempotency_key=key.raw, claim_number=claim.number
+    )
+    if not hmac.compare_digest(status_token_hash(token), claim.status_token_hash):
+        token = None  # SECRET_KEY changed since: the token can no longer be shown
+    return ClaimReceipt(claim=claim, status_token=token, created=False)
+
+
+def _live_claim(program: Program, serial_normalized: str) -> Claim | None:
+    return (
+        Claim.objects.filter(program=program, serial_normalized=serial_normalized)
+        .exclude(status=ClaimStatus.WITHDRAWN)
+        .only("id", "number", "submitted_at")
+        .order_by("submitted_at")
+        .first()
+    )
+
+
+def _already_filed(claim: Claim | None) -> ClaimRejected:
+    when = f" on {timestamp_text(claim.submitted_at)}" if claim is not None else ""
+    return ClaimRejected(
+        f"A claim for this serial number was already filed{when}.", field="serial_number"
+    )
+
+
+def _check(program: Program, submission: ClaimSubmission) -> CheckedClaim:
+    program_check_open(program=program)
+    product, serial_number = product_check(program=program, submission=submission)
+    serial_normalized = serial_normalize(serial_number)
+    existing = _live_claim(program, serial_normalized)
+    if existing is not None:
+        raise _already_filed(existing)
+    country, currency = country_check(program=program, submission=submission)
+    remedy = remedy_check(program=program, submission=submission)
+    receipt_amount = receipt_check(program=program, submission=submission)
+    amount = amount_for(
+        program=program,
+        product=product,
+        currency=currency,
+        remedy=remedy,
+        receipt_amount=receipt_amount,
+    )
+    evidence = evidence_check(program=program, submission=submission)
+    contact = contact_check(submission=submission, country=country)
+    payout_method, payout_details = payout_check(submission=submission, remedy=remedy)
+    return CheckedClaim(
+        product=product,
+        serial_number=serial_number,
+        serial_normalized=serial_normalized,
+        country=country,
+        currency=currency,
+        receipt_amount=receipt_amount,
+        remedy=remedy,
+        amount=amount,
+        owner_name=contact.owner_name,
+        email=contact.email,
+        phone=contact.phone,
+        address_line1=contact.address_line1,
+        address_line2=contact.address_line2,
+        city=contact.city,
+        region=contact.region,
+        postal_code=contact.postal_code,
+        payout_method=payout_method,
+        payout_details=payout_details,
+        evidence=evidence,
+    )
+
+
+def _violates(error: IntegrityError, constraint: str, columns: tuple[str, ...]) -> bool:
+    # PostgreSQL names the constraint; SQLite only lists the columns of the unique index.
+    diagnostics = getattr(error.__cause__, "diag", None)
+    name = getattr(diagnostics, "constraint_name", None)
+    if name:
+        return name == constraint
+    return all(column in str(error) for column in columns)
+
+
+def _claim_new(program: Program, checked: CheckedClaim, number: str, token: str) -> Claim:
+    return Claim(
+        program=program,
+        product=checked.product,
+        number=number,
+        status_token_hash=status_token_hash(token),
+        status=ClaimStatus.SUBMITTED,
+        serial_number=checked.serial_number,
+        serial_normalized=checked.serial_normalized,
+        country=checked.country,
+        currency=checked.currency,
+        receipt_amount=checked.receipt_amount,
+        remedy=checked.remedy,
+        amount=checked.amount.amount,
+        owner_name=checked.owner_name,
+        email=checked.email,
+        email_normalized=email_normalize(checked.email)[:254],
+        phone=checked.phone,
+        phone_normalized=phone_normalize(checked.phone),
+        address_line1=checked.address_line1,
+        address_line2=checked.address_line2,
+        city=checked.city,
+        region=checked.region,
+        postal_code=checked.postal_code,
+        address_normalized=address_normalize(
+            address_line1=checked.address_line1,
+            address_line2=checked.address_line2,
+            city=checked.city,
+            region=checked.region,
+            postal_code=checked.postal_code,
+        ),
+        payout_method=checked.payout_method,
+        payout_details=checked.payout_details,
+    )
+
+
+def _confirmation_enqueue(claim: Claim, token: str, amount: Money) -> None:
+    status_url = settings.SITE_URL + reverse("claims:status", args=[token])
+    paid = claim.remedy in {Remedy.REFUND, Remedy.STORE_CREDIT}
+    email_enqueue(
+        to=claim.email,
+        subject_template="claims/email/claim_confirmation_subject.txt",
+        text_template="claims/email/claim_confirmation.txt",
+        html_template="claims/email/claim_confirmation.html",
+        context={
+            "claim": claim,
+            "status_url": status_url,
+            "program": claim.program,
+            "amount": amount if paid else None,
+        },
+    )
+
+
+def _write_once(
+    program: Program, checked: CheckedClaim, key: _Key | None, number: str, token: str
+) -> Claim:
+    # No savepoints: a refused insert ends the whole transaction, and _write starts over.
+    with transaction.atomic():
+        claim = _claim_new(program, checked, number, token)
+        try:
+            claim.save(force_insert=True)
+        except IntegrityError as error:
+            raise _ClaimRefused(error) from None
+        if key is not None:
+            try:
+                IdempotencyKey.objects.create(
+                    key=key.stored, request_hash=key.request_hash, claim=claim
+                )
+            except IntegrityError:
+                raise _KeyTaken from None
+        for item in checked.evidence:
+            evidence_store(claim=claim, validated=item.validated, kind=item.kind, label=item.label)
+        ClaimEvent.objects.create(
+            claim=claim, actor_label="owner", from_status="", to_status=ClaimStatus.SUBMITTED
+        )
+        fraud_signals_detect(claim=claim)
+        _confirmation_enqueue(claim, token, checked.amount)
+    return claim
+
+
+def _write(program: Program, checked: CheckedClaim, key: _Key | None) -> ClaimReceipt:
+    """Write the claim under a fresh number; _AlreadyFiled if the serial was claimed first."""
+    refused: IntegrityError | None = None
+    for _ in range(NUMBER_ATTEMPTS):
+        number = claim_number_new()
+        token = (
+            status_token_for_idempotency_key(idempotency_key=key.raw, claim_number=number)
+            if key is not None
+            else status_token_new()
+        )
+        try:
+            claim = _write_once(program, checked, key, number, token)
+        except _ClaimRefused as error:
+            # Another request filed this serial and committed while this one was checking,
+            # or (once in 10^12) the number is taken.
+            existing = _live_claim(program, checked.serial_normalized)
+            if existing is not None or _violates(
+                error.error, SERIAL_CONSTRAINT, ("program_id", "serial_normalized")
+            ):
+                raise _AlreadyFiled(existing) from None
+            refused = error.error
+        else:
+            return ClaimReceipt(claim=claim, status_token=token, created=True)
+    assert refused is not None
+    raise refused
+
+
+def claim_submit(
+    *, program: Program, submission: ClaimSubmission, idempotency_key: str | None = None
+) -> ClaimReceipt:
+    """File an owner's claim: check all of it, then write it in one transaction, or nothing."""
+    key = _key_for(program, submission, idempotency_key) if idempotency_key is not None else None
+    if key is not None:
+        replayed = _replay(key)
+        if replayed is not None:
+            return replayed
+    checked = _check(program, submission)
+    try:
+        return _write(program, checked, key)
+    except _AlreadyFiled as taken:
+        # A retry racing its own first request: the winner committed the claim and the key.
+        replayed = _replay(key) if key is not None else None
+        if replayed is not None:
+            return replayed
+        raise _already_filed(taken.claim) from None
+    except _KeyTaken:
+        replayed = _replay(key) if key is not None else None
+        if replayed is not None:
+            return replayed
+        raise ClaimRejected(
+            "This Idempotency-Key is in use by a claim being filed; try again.", field=KEY_FIELD
+        ) from None
+
+
+def claim_get_by_status_token(*, token: str) -> Claim | None:
+    """The claim whose status page this token opens, or None."""
+    if not token or len(token) > STATUS_TOKEN_MAX_LENGTH:
+        return None
+    return (
+        Claim.objects.select_related("program__recall", "program__firm_account", "product")
+        .filter(status_token_hash=status_token_hash(token))
+        .first()
+    )
