@@ -35,6 +35,7 @@ api = RecallDeskAPI(
 )
 api.add_router("/recalls", registry_router, tags=["recalls"])
 api.add_router("/claims", "recalldesk.claims.api.router")
+api.add_router("/firm", "recalldesk.claims.api_firm.router")
 api.add_router("/", identify_router)
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "recalldesk.identify",
     "recalldesk.accounts",
     "recalldesk.claims",
+    "recalldesk.ledger",
 ]
 
 MIDDLEWARE = [

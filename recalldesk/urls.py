@@ -15,6 +15,7 @@ urlpatterns = [
     path("firm/", include("recalldesk.claims.urls_review")),
     path("firm/", include("recalldesk.claims.urls_staff")),
     path("firm/", include("recalldesk.claims.urls_evidence")),
+    path("firm/", include("recalldesk.ledger.urls")),
     path("", include("recalldesk.identify.urls")),
     path("", include("recalldesk.registry.urls")),
 ]

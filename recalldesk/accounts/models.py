@@ -92,3 +92,32 @@ class RegulatorProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.agency})"
+
+
+class ApiToken(models.Model):
+    """A firm's key to the firm API; only a hash is kept, the token is shown once."""
+
+    firm_account = models.ForeignKey(
+        FirmAccount, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. 'Payments system'.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the token, so an admin can tell which token a system holds.
+    prefix = models.CharField(max_length=12)
+    # Decisions made through the API are recorded as this user's, named "API token <name>";
+    # it has no usable password and is deactivated when the token is revoked.
+    service_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_token"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["firm_account", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.firm_account})"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from recalldesk.accounts import views
+from recalldesk.accounts import views, views_tokens
 from recalldesk.accounts.forms import EmailAuthenticationForm, StaffPasswordResetForm
 
 app_name = "accounts"
@@ -60,5 +60,16 @@ urlpatterns = [
         "firm/<slug:slug>/staff/<int:membership_id>/remove/",
         views.membership_remove,
         name="membership_remove",
+    ),
+    path("firm/<slug:slug>/api-tokens/", views_tokens.api_tokens, name="api_tokens"),
+    path(
+        "firm/<slug:slug>/api-tokens/create/",
+        views_tokens.api_token_create,
+        name="api_token_create",
+    ),
+    path(
+        "firm/<slug:slug>/api-tokens/<int:token_id>/revoke/",
+        views_tokens.api_token_revoke,
+        name="api_token_revoke",
     ),
 ]
