@@ -69,13 +69,23 @@ def _approximately(units_text: str, units: int) -> bool:
     return bool(re.search(rf"{_APPROXIMATE.pattern}\s+{written}(?![\d,])", units_text, re.I))
 
 
+_PUBLISHED_ORDER = ("US", "CA", "MX")
+
+
+def _country_order(item: tuple[str, object]) -> tuple[int, str]:
+    key = item[0]
+    rank = _PUBLISHED_ORDER.index(key) if key in _PUBLISHED_ORDER else len(_PUBLISHED_ORDER)
+    return rank, key
+
+
 @register.filter
 def units_per_country(recall: Recall) -> str:
     """'About 83,500 in the United States; about 2,385 in Canada', or '' when unknown."""
     units_text = recall.units_text or ""
     parts = []
     by_country = recall.units_by_country if isinstance(recall.units_by_country, dict) else {}
-    for key, value in by_country.items():
+    # PostgreSQL's jsonb keeps keys sorted (CA before US): put them in the order CPSC writes.
+    for key, value in sorted(by_country.items(), key=_country_order):
         units = _as_int(value)
         if units is None:
             continue
