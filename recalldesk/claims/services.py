@@ -191,7 +191,7 @@ def _check(program: Program, submission: ClaimSubmission) -> CheckedClaim:
     serial_normalized = serial_normalize(serial_number)
     existing = _live_claim(program, serial_normalized)
     if existing is not None:
-        raise _already_filed(existing)
+        raise _AlreadyFiled(existing)
     country, currency = country_check(program=program, submission=submission)
     remedy = remedy_check(program=program, submission=submission)
     receipt_amount = receipt_check(program=program, submission=submission)
@@ -353,11 +353,11 @@ def claim_submit(
         replayed = _replay(key)
         if replayed is not None:
             return replayed
-    checked = _check(program, submission)
     try:
-        return _write(program, checked, key)
+        return _write(program, _check(program, submission), key)
     except _AlreadyFiled as taken:
-        # A retry racing its own first request: the winner committed the claim and the key.
+        # By another owner, or by this request's own first try, which committed its claim and
+        # its key after this one looked for the key.
         replayed = _replay(key) if key is not None else None
         if replayed is not None:
             return replayed

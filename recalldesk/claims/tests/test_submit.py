@@ -312,6 +312,26 @@ def test_a_retry_with_its_idempotency_key_returns_the_first_claim(program):
     assert claim_get_by_status_token(token=retry.status_token) == first.claim
 
 
+def test_a_retry_that_missed_its_first_try_s_key_still_returns_the_first_claim(
+    program, monkeypatch
+):
+    key = "0b7c3f0e-5a4e-4d1b-9f57-2a8e7c1d9b10"
+    first = claim_submit(program=program, submission=submission(), idempotency_key=key)
+    # As if the first try committed just after the retry looked for its key.
+    real_replay = services._replay
+    calls = []
+
+    def not_yet_committed(found_key):
+        calls.append(found_key)
+        return None if len(calls) == 1 else real_replay(found_key)
+
+    monkeypatch.setattr(services, "_replay", not_yet_committed)
+    with nothing_saved():
+        retry = claim_submit(program=program, submission=submission(), idempotency_key=key)
+
+    assert (retry.claim, retry.created, len(calls)) == (first.claim, False, 2)
+
+
 def test_an_idempotency_key_with_other_content_is_refused(program):
     key = "0b7c3f0e-5a4e-4d1b-9f57-2a8e7c1d9b10"
     claim_submit(program=program, submission=submission(), idempotency_key=key)
