@@ -19,12 +19,10 @@ from django.utils import timezone
 from recalldesk.accounts.services import require_role
 from recalldesk.claims.models import Claim, ClaimEvent, ClaimStatus, FraudSignal, Program, Remedy
 from recalldesk.claims.states import ALLOWED_MOVES, actor_label_for
-from recalldesk.ledger.codes import store_credit_code_format, store_credit_code_new
+from recalldesk.ledger.codes import store_credit_code_new
 from recalldesk.ledger.entries import claim_amount
 from recalldesk.ledger.models import EntryKind, LedgerEntry, StoreCredit
-from recalldesk.ledger.services import APPROVAL_KIND
-from recalldesk.money import Money
-from recalldesk.notify.services import email_enqueue
+from recalldesk.ledger.services import APPROVAL_KIND, store_credit_email_enqueue
 
 CHUNK_SIZE = 1000
 APPROVABLE = frozenset(s for s, moves in ALLOWED_MOVES.items() if ClaimStatus.APPROVED in moves)
@@ -167,25 +165,8 @@ def _credit_chunk(
     )
     for claim, credit in zip(claims, credits, strict=True):
         claim.status = ClaimStatus.CREDITED
-        _store_credit_email(claim=claim, credit=credit)
+        store_credit_email_enqueue(claim=claim, credit=credit)
     return len(claims)
-
-
-def _store_credit_email(*, claim: Claim, credit: StoreCredit) -> None:
-    # The ledger's store credit e-mail, with the context its store_credit_issue gives it.
-    email_enqueue(
-        to=claim.email,
-        subject_template="ledger/email/store_credit_subject.txt",
-        text_template="ledger/email/store_credit.txt",
-        html_template="ledger/email/store_credit.html",
-        context={
-            "claim": claim,
-            "program": claim.program,
-            "firm_name": claim.program.firm_account.name,
-            "code": store_credit_code_format(credit.code),
-            "value": Money(credit.value, credit.currency),
-        },
-    )
 
 
 def claims_bulk_approve(

@@ -134,12 +134,13 @@ def store_credit_issue(*, claim: Claim, actor: AbstractBaseUser | None = None) -
             actor_label=actor_label(actor),
             note=f"Store credit of {value} issued and e-mailed.",
         )
-        _store_credit_email(claim=current, credit=credit)
+        store_credit_email_enqueue(claim=current, credit=credit)
     claim.refresh_from_db(fields=["status"])
     return credit
 
 
-def _store_credit_email(*, claim: Claim, credit: StoreCredit) -> None:
+def store_credit_email_enqueue(*, claim: Claim, credit: StoreCredit) -> None:
+    """E-mail the owner the store credit code, once the transaction commits."""
     email_enqueue(
         to=claim.email,
         subject_template="ledger/email/store_credit_subject.txt",
