@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
+# Links in e-mails and the printed demo URLs point where `make run` serves, unless set.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint setup clean bench-lookup
 

@@ -179,6 +179,11 @@ CACHES = {
 # reverse proxies in front that append the client's address to X-Forwarded-For.
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", not _env_bool("RECALLDESK_TESTING", False))
 RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("RATELIMIT_TRUSTED_PROXIES", "0"))
+# The firm API (bearer tokens): requests per token per minute; wrong tokens per address.
+FIRM_API_REQUESTS_PER_MINUTE = int(os.environ.get("FIRM_API_REQUESTS_PER_MINUTE", "600"))
+FIRM_API_WRONG_TOKENS_PER_10_MINUTES = int(
+    os.environ.get("FIRM_API_WRONG_TOKENS_PER_10_MINUTES", "30")
+)
 
 # E-mail is printed on the console (so `make run` shows it) unless EMAIL_URL, e.g.
 # smtp+tls://user:password@mail.example.org:587, or EMAIL_HOST & co. name a mail server.

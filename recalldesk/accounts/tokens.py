@@ -74,6 +74,15 @@ def api_token_create(
 def api_token_revoke(*, actor: AbstractBaseUser, token: ApiToken) -> ApiToken:
     """Revoke a token at once; revoking a revoked token changes nothing."""
     require_role(user=actor, firm_account=token.firm_account, action="token.manage")
+    return _token_revoke(token)
+
+
+def api_token_revoke_as_operator(*, token: ApiToken) -> ApiToken:
+    """Revoke a token from the operators' admin, where no firm role is asked for."""
+    return _token_revoke(token)
+
+
+def _token_revoke(token: ApiToken) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is None:

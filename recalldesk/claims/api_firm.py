@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
@@ -26,6 +27,7 @@ from recalldesk.claims.review import (
 )
 from recalldesk.claims.states import ClaimStateError
 from recalldesk.ledger.models import PayoutBatch
+from recalldesk.ratelimit import ratelimit_enforce, ratelimit_hit
 from recalldesk.registry.schemas import ErrorOut
 
 MAX_PAGE_SIZE = 200
@@ -37,7 +39,27 @@ class FirmTokenAuth(HttpBearer):
     openapi_description = "A firm API token, created by the firm's admin on its API tokens page."
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        return api_token_authenticate(plain=token)
+        found = api_token_authenticate(plain=token)
+        if not settings.RATELIMIT_ENABLED:
+            return found
+        if found is None:
+            # Tokens cannot be guessed, but a client sending wrong ones over and over is broken
+            # or probing; it is slowed down by its address, as the public forms are.
+            ratelimit_enforce(
+                request,
+                scope="firm-api-wrong-token",
+                limit=settings.FIRM_API_WRONG_TOKENS_PER_10_MINUTES,
+                window_seconds=600,
+            )
+            return None
+        # Per token, not per address: a firm's system often sits behind one address.
+        ratelimit_hit(
+            scope="firm-api",
+            key=str(found.pk),
+            limit=settings.FIRM_API_REQUESTS_PER_MINUTE,
+            window_seconds=60,
+        )
+        return found
 
 
 router = Router(tags=["firm"], auth=FirmTokenAuth())

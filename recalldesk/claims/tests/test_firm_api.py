@@ -8,6 +8,7 @@ did not exist; a revoked token and no token get 401.
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from recalldesk.accounts.models import Membership, Role
@@ -230,3 +231,47 @@ def test_a_store_credit_claim_in_cad_keeps_its_currency(program, token_a):
     claim = file_claim(program, country="CA", region="ON", postal_code="M5V 2T6", city="Toronto")
     body = api(token_a).get(f"/api/firm/claims/{claim.number}").json()
     assert (body["currency"], body["country"]) == ("CAD", "CA")
+
+
+def test_a_token_over_its_requests_per_minute_is_told_to_wait(program, token_a, settings):
+    settings.RATELIMIT_ENABLED = True
+    settings.FIRM_API_REQUESTS_PER_MINUTE = 5
+    cache.clear()
+    try:
+        answers = [api(token_a).get("/api/firm/claims").status_code for _ in range(5)]
+        over = api(token_a).get("/api/firm/claims")
+    finally:
+        cache.clear()
+
+    assert answers == [200] * 5
+    assert over.status_code == 429
+    assert "Please wait" in over.json()["detail"]
+    assert int(over["Retry-After"]) > 0
+
+
+def test_one_tokens_limit_does_not_slow_another_firms_token(program, token_a, token_b, settings):
+    settings.RATELIMIT_ENABLED = True
+    settings.FIRM_API_REQUESTS_PER_MINUTE = 2
+    cache.clear()
+    try:
+        for _ in range(3):
+            api(token_a).get("/api/firm/claims")
+        other = api(token_b).get("/api/firm/claims")
+    finally:
+        cache.clear()
+
+    assert other.status_code == 200
+
+
+def test_a_client_sending_wrong_tokens_is_slowed_down(program, settings):
+    settings.RATELIMIT_ENABLED = True
+    settings.FIRM_API_WRONG_TOKENS_PER_10_MINUTES = 3
+    cache.clear()
+    try:
+        answers = [api(f"rdk_wrong{n}").get("/api/firm/claims").status_code for n in range(3)]
+        over = api("rdk_wrong-again").get("/api/firm/claims")
+    finally:
+        cache.clear()
+
+    assert answers == [401] * 3
+    assert over.status_code == 429
