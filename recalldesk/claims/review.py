@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from recalldesk.accounts.services import require_role
 from recalldesk.claims.evidence import EvidenceRejected, evidence_validate
 from recalldesk.claims.evidence_storage import evidence_store
+from recalldesk.claims.fraud import fraud_signals_detect
 from recalldesk.claims.models import Claim, ClaimStatus, EvidenceKind, Remedy
 from recalldesk.claims.review_bulk import BulkApproval, claims_bulk_approve
 from recalldesk.claims.states import ClaimStateError, actor_label_for, claim_transition
@@ -245,6 +246,10 @@ def claim_add_information(
         )
         for kind, validated in checked:
             evidence_store(claim=claim, validated=validated, kind=kind, label=ADDED_LABEL)
+        if checked:
+            # A receipt or photo sent now is checked against the program's other claims as
+            # one sent with the claim was; a signal found keeps the claim out of bulk approval.
+            fraud_signals_detect(claim=claim)
         # One use: the link dies once the owner has answered.
         Claim.objects.filter(pk=claim.pk).update(upload_token_hash="", owner_note="")
         claim.upload_token_hash, claim.owner_note = "", ""

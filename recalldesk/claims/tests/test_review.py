@@ -184,6 +184,21 @@ def test_asking_for_information_then_the_owner_answers(program, rosa, mailoutbox
         claim_add_information(token=token, files=[], note="Again.")
 
 
+def test_a_receipt_added_on_request_is_checked_against_other_claims(program, rosa):
+    first = file_claim(program, 1)
+    second = file_claim(program, 2)
+    token = claim_request_info(claim=second, actor=rosa, message="Send the receipt again.")
+    assert not second.fraud_signals.exists()
+
+    # The receipt owner 1 sent with the first claim (file_claim's receipt of owner n).
+    claim_add_information(token=token, files=[upload("receipt.jpg", picture_bytes(seed=1001))])
+
+    signal = second.fraud_signals.get(related_claim=first)
+    assert signal.code == "duplicate_photo"  # files sent on request are kept as photos
+    assert "the same file as the receipt" in signal.reason
+    assert first.number in signal.reason
+
+
 def test_the_information_link_is_refused_once_the_claim_is_decided(program, rosa):
     claim = file_claim(program)
     token = claim_request_info(claim=claim, actor=rosa, message="Send the receipt.")
