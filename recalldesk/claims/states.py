@@ -16,7 +16,9 @@ S = ClaimStatus
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
     S.SUBMITTED: frozenset({S.IN_REVIEW, S.NEEDS_INFO, S.APPROVED, S.REJECTED, S.WITHDRAWN}),
     # SUBMITTED: the owner added what was asked, and the claim is back in the queue.
-    S.NEEDS_INFO: frozenset({S.IN_REVIEW, S.SUBMITTED, S.WITHDRAWN, S.REJECTED}),
+    # NEEDS_INFO again: a new request (the owner lost the e-mail, or more is needed) whose
+    # link replaces the earlier one.
+    S.NEEDS_INFO: frozenset({S.IN_REVIEW, S.SUBMITTED, S.WITHDRAWN, S.REJECTED, S.NEEDS_INFO}),
     S.IN_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.NEEDS_INFO, S.WITHDRAWN}),
     # Money was promised: an approved claim only ends paid (refund) or credited (store credit).
     S.APPROVED: frozenset({S.PAID, S.CREDITED}),

@@ -199,6 +199,26 @@ def test_a_receipt_added_on_request_is_checked_against_other_claims(program, ros
     assert first.number in signal.reason
 
 
+def test_a_new_request_for_information_replaces_the_earlier_link(program, rosa):
+    claim = file_claim(program)
+    first_link = claim_request_info(claim=claim, actor=rosa, message="Send the receipt.")
+    second_link = claim_request_info(
+        claim=claim, actor=rosa, message="Our e-mail bounced; send the receipt here."
+    )
+
+    with pytest.raises(InformationLinkInvalid):
+        claim_add_information(token=first_link, files=[], note="Here it is.")
+    claim_add_information(token=second_link, files=[], note="Here it is.")
+
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert history(claim)[-3:] == [
+        ("Rosa Demo", ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO),
+        ("Rosa Demo", ClaimStatus.NEEDS_INFO, ClaimStatus.NEEDS_INFO),
+        ("owner", ClaimStatus.NEEDS_INFO, ClaimStatus.SUBMITTED),
+    ]
+
+
 def test_the_information_link_is_refused_once_the_claim_is_decided(program, rosa):
     claim = file_claim(program)
     token = claim_request_info(claim=claim, actor=rosa, message="Send the receipt.")

@@ -194,6 +194,17 @@ def test_asking_for_information_emails_the_owner_a_link(
     assert re.search(r"https?://\S+/claims/\S+", mail.body)
     assert "the label under the stand" in Client().get(status_url).content.decode()
 
+    # The owner says the e-mail never came: the reviewer sends a new request from the page.
+    page = response.content.decode()
+    assert "Send a new request for information" in page
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = staff.post(url, {"message": "Resent: the label under the stand."}, follow=True)
+    assert "was asked for more information" in again.content.decode()
+    [resent] = mailoutbox
+    first_link = re.search(r"https?://\S+/claims/\S+", mail.body).group(0)
+    assert first_link not in resent.body
+
 
 def test_bulk_approval_of_every_clean_claim_leaves_flagged_ones(client, world):
     client.force_login(world["rose"])

@@ -32,6 +32,7 @@ ALLOWED = {
     (S.NEEDS_INFO, S.SUBMITTED),
     (S.NEEDS_INFO, S.WITHDRAWN),
     (S.NEEDS_INFO, S.REJECTED),
+    (S.NEEDS_INFO, S.NEEDS_INFO),  # a new request for information replaces the earlier link
     (S.IN_REVIEW, S.APPROVED),
     (S.IN_REVIEW, S.REJECTED),
     (S.IN_REVIEW, S.NEEDS_INFO),
