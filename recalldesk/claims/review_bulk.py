@@ -3,9 +3,10 @@
 A clean claim is one in submitted or in review with no fraud signal. The claims go in chunks,
 each in its own transaction: one query locks the chunk's rows (skipping any a reviewer decided
 meanwhile: PostgreSQL re-checks the status of a row it waited for), one update moves them,
-one bulk insert writes their history and one their ledger entries. Store credit claims then
-get what store_credit_issue gives a single one, in bulk too: codes, "issued" entries, the move
-to credited and its history; only the e-mails with the codes are rendered one by one.
+one bulk insert writes their history and the ledger's ledger_post_approvals their entries.
+Store credit claims then get what store_credit_issue gives a single one, in bulk too
+(store_credits_issue_many): codes, "issued" entries, the move to credited and its history;
+only the e-mails with the codes are rendered one by one.
 """
 
 from collections.abc import Iterable
@@ -19,10 +20,11 @@ from django.utils import timezone
 from recalldesk.accounts.services import require_role
 from recalldesk.claims.models import Claim, ClaimEvent, ClaimStatus, FraudSignal, Program, Remedy
 from recalldesk.claims.states import ALLOWED_MOVES, actor_label_for
-from recalldesk.ledger.codes import store_credit_code_new
-from recalldesk.ledger.entries import claim_amount
-from recalldesk.ledger.models import EntryKind, LedgerEntry, StoreCredit
-from recalldesk.ledger.services import APPROVAL_KIND, store_credit_email_enqueue
+from recalldesk.ledger.services import (
+    APPROVAL_KIND,
+    ledger_post_approvals,
+    store_credits_issue_many,
+)
 
 CHUNK_SIZE = 1000
 APPROVABLE = frozenset(s for s, moves in ALLOWED_MOVES.items() if ClaimStatus.APPROVED in moves)
@@ -92,81 +94,15 @@ def _approve_chunk(
             )
             for c in claims
         )
-        entries = []
         for claim in claims:
             claim.status, claim.updated_at, claim.program = ClaimStatus.APPROVED, now, program
-            kind = APPROVAL_KIND.get(claim.remedy)
-            amount = claim_amount(claim)
-            # The same rule as ledger_post_approval: replacement and repair post nothing.
-            if kind is not None and amount.amount > 0:
-                entries.append(
-                    LedgerEntry(
-                        program_id=program.pk,
-                        claim_id=claim.pk,
-                        kind=kind,
-                        amount=amount.amount,
-                        currency=amount.currency,
-                        actor=actor,
-                    )
-                )
-        LedgerEntry.objects.bulk_create(entries)
-        credited = _credit_chunk(
+        ledger_post_approvals(claims=claims, actor=actor)
+        credited = store_credits_issue_many(
             claims=[c for c in claims if c.remedy == Remedy.STORE_CREDIT],
-            program=program,
-            actor=actor,
-            label=label,
-        )
-    return len(claims), credited
-
-
-def _credit_chunk(
-    *, claims: list[Claim], program: Program, actor: AbstractBaseUser, label: str
-) -> int:
-    """store_credit_issue for many approved claims at once: codes, entries, history, e-mails."""
-    if not claims:
-        return 0
-    now = timezone.now()
-    values = {claim.pk: claim_amount(claim) for claim in claims}
-    # 80 random bits per code: a repeat among 10,000 is about 1 in 10^16; should one happen,
-    # the unique constraint refuses the chunk and nothing of it is saved.
-    credits = StoreCredit.objects.bulk_create(
-        StoreCredit(
-            claim_id=claim.pk,
-            code=store_credit_code_new(),
-            value=values[claim.pk].amount,
-            currency=values[claim.pk].currency,
-        )
-        for claim in claims
-    )
-    LedgerEntry.objects.bulk_create(
-        LedgerEntry(
-            program_id=program.pk,
-            claim_id=claim.pk,
-            kind=EntryKind.STORE_CREDIT_ISSUED,
-            amount=values[claim.pk].amount,
-            currency=values[claim.pk].currency,
-            actor=actor,
-        )
-        for claim in claims
-    )
-    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(
-        status=ClaimStatus.CREDITED, updated_at=now
-    )
-    ClaimEvent.objects.bulk_create(
-        ClaimEvent(
-            claim_id=claim.pk,
             actor=actor,
             actor_label=label,
-            from_status=ClaimStatus.APPROVED,
-            to_status=ClaimStatus.CREDITED,
-            note=f"Store credit of {values[claim.pk]} issued and e-mailed.",
         )
-        for claim in claims
-    )
-    for claim, credit in zip(claims, credits, strict=True):
-        claim.status = ClaimStatus.CREDITED
-        store_credit_email_enqueue(claim=claim, credit=credit)
-    return len(claims)
+    return len(claims), credited
 
 
 def claims_bulk_approve(
