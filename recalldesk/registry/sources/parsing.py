@@ -112,13 +112,23 @@ _NUMBER_WORDS = (
     "fifteen sixteen seventeen eighteen nineteen twenty"
 )
 _WORD_NUMBERS = {word: value for value, word in enumerate(_NUMBER_WORDS.split(" "))}
-_WORD_NUMBER = r"\b(?P<word>" + "|".join(_WORD_NUMBERS) + r")\b"
+# "Two million MamaRoo swings", "About one million": a word may carry a scale too.
+_WORD_NUMBER = (
+    r"\b(?P<word>" + "|".join(_WORD_NUMBERS) + r")\b"
+    r"(?:\s+(?P<word_scale>million|billion|thousand)\b)?"
+)
 _ANY_NUMBER = re.compile(rf"{_NUMBER}|{_WORD_NUMBER}", re.IGNORECASE)
 _COUNTRY_MENTION = re.compile(
     rf"(?:{_NUMBER}|{_WORD_NUMBER})(?P<gap>[^\d()]{{0,80}}?)\bin\s+"
     r"(?P<country>Canada|Mexico|the\s+United\s+States|the\s+U\.\s?S\.?(?!\w)|the\s+US\b)",
     re.IGNORECASE,
 )
+# "Two million MamaRoo swings and 220,000 RockaRoo rockers": counts of products listed with
+# "and" add up; "1,977 in Canada and about 190 in Mexico" does not ("in" is not a product).
+_PRODUCT_WORDS = r"(?:\s+(?!(?:in|were|was|sold|and|of|the|additional)\b)[A-Za-z][\w'-]*){1,4}"
+_AND = r"\s+and\s+(?:about\s+|approximately\s+)?"
+_AND_ANOTHER = re.compile(_PRODUCT_WORDS + _AND + rf"(?:{_NUMBER}|{_WORD_NUMBER})", re.IGNORECASE)
+_ANOTHER_BEFORE = re.compile(rf"(?:{_NUMBER}|{_WORD_NUMBER}){_PRODUCT_WORDS}{_AND}$", re.IGNORECASE)
 _PREVIOUS_NOTE = re.compile(r"\([^()]*\bpreviously\b[^()]*\)", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[.)])\s+(?=[A-Z])")
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
@@ -128,7 +138,10 @@ _MAX_UNITS = 10**12
 
 def _number_value(match: re.Match) -> int | None:
     if match.group("word"):
-        return _WORD_NUMBERS[match.group("word").lower()]
+        value = _WORD_NUMBERS[match.group("word").lower()]
+        if scale := match.group("word_scale"):
+            value *= _SCALES[scale.lower()]
+        return value
     digits = re.sub(r"[,\s]", "", match.group("num"))
     try:
         value = Decimal(digits)
@@ -164,10 +177,21 @@ def parse_units(value: object) -> Units:
         code = _country_code(match.group("country"))
         amount = _number_value(match)
         country_of_start[match.start()] = code
+        before = _ANOTHER_BEFORE.search(work, 0, match.start())
+        if amount is not None and before is not None and (more := _number_value(before)):
+            amount += more
         if amount is not None and code not in by_country:
             by_country[code] = amount
     if "US" not in by_country and (first := _ANY_NUMBER.search(work)):
         amount = _number_value(first)
+        another = _AND_ANOTHER.match(work, first.end())
+        if (
+            amount is not None
+            and another is not None
+            and country_of_start.get(another.start("num") if another.group("num") else -1) is None
+            and (more := _number_value(another))
+        ):
+            amount += more
         if amount is not None and country_of_start.get(first.start(), "US") == "US":
             by_country["US"] = amount
     ordered = {code: by_country[code] for code in ("US", "CA", "MX") if code in by_country}

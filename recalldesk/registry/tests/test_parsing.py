@@ -75,6 +75,26 @@ def test_units_of_the_belkin_recall(csv_rows):
             {"US": 15_500_000, "CA": 1_300_000},
         ),
         ("About 4,000 in the U.S.", 4_000, {"US": 4_000}),
+        ("About one million", 1_000_000, {"US": 1_000_000}),
+        (
+            "About one million (this recall was first announced in November 2009)",
+            1_000_000,
+            {"US": 1_000_000},
+        ),
+        # 22-200: two products' counts, in each country.
+        (
+            "Two million MamaRoo swings and 220,000 RockaRoo rockers. In addition, 60,000 "
+            "MamaRoo and 10,000 RockaRoo were sold in Canada",
+            2_220_000,
+            {"US": 2_220_000, "CA": 70_000},
+        ),
+        (
+            "About 130,000 additional coolers (In addition, about 20,000 in Canada and 5,900 in "
+            "Mexico) (More than one million Igloo coolers were previously recalled in February "
+            "2025)",
+            130_000,
+            {"US": 130_000, "CA": 20_000, "MX": 5_900},
+        ),
     ],
 )
 def test_units_as_cpsc_writes_them(text, total, by_country):
