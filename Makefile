@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 3
+WORKERS ?= 2
+THREADS ?= 4
+# gunicorn's line per request, off unless asked (`make run ACCESS_LOG=-` prints it): building it
+# costs a fifth of GET /api/lookup's throughput (docs/performance.md, "Lookup").
+ACCESS_LOG ?=
 # Links in e-mails and the printed demo URLs point where `make run` serves, unless set.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
@@ -30,9 +34,11 @@ setup: $(VENV)/.installed
 
 run: setup
 	@echo "Recall Desk is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@# bin/serve runs gunicorn with these arguments and the task consumer beside it.
+	@# bin/serve runs gunicorn with these arguments and the task consumer beside it. gthread keeps
+	@# connections alive (sync closes each after one answer); bench/lookup.py serves the same.
 	$(BIN)/python bin/serve recalldesk.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --log-level warning
+		--worker-class gthread --threads $(THREADS) $(if $(ACCESS_LOG),--access-logfile $(ACCESS_LOG)) \
+		--log-level warning
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest

@@ -30,6 +30,7 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{DATABASE}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recalldesk.settings")
 
+from lookup_http import make_run_arguments, with_application  # noqa: E402
 from lookup_inprocess import measure, synthetic_child  # noqa: E402
 from lookup_queries import as_free_text, queries_build  # noqa: E402
 
@@ -139,6 +140,29 @@ def accuracy(queries: list, top) -> dict[str, float]:
     return scores
 
 
+def http_configs() -> tuple[list[tuple[str, list[str], str]], list[tuple[str, list[str]]]]:
+    """gunicorn as `make run` serves (read from the Makefile), and beside it what shows each
+    part's cost: gunicorn's access log, Django's own path, the sync workers served before.
+    Each with its ceiling: the same gunicorn answering a fixed body without Django."""
+    served = make_run_arguments()
+    logged = make_run_arguments("ACCESS_LOG=-")
+    sync = ["recalldesk.wsgi:application", "--workers=2", "--log-level=warning"]
+    django = with_application(served, "recalldesk.wsgi:django_application")
+    shape = " ".join(served[1:])
+    ceilings = [
+        ("fixed body, as make run serves", served),
+        ("fixed body, with the access log", logged),
+        ("fixed body, 2 sync workers", sync),
+    ]
+    configs = [
+        (f"as make run serves ({shape})", served, ceilings[0][0]),
+        ("the same with the access log (make run ACCESS_LOG=-)", logged, ceilings[1][0]),
+        ("the same, Django's own path (no fast path)", django, ceilings[0][0]),
+        ("2 sync workers (served before)", sync, ceilings[2][0]),
+    ]
+    return configs, ceilings
+
+
 def http_side(args, queries: list) -> dict:
     from lookup_http import (
         DATASETTE_DB,
@@ -157,22 +181,23 @@ def http_side(args, queries: list) -> dict:
     boxed = as_free_text(queries)
     boxed_ours = [_path(params) for _, params, _ in boxed]
     target = datasette_database(source=DATABASE, target=BENCH_DIR / f"{DATASETTE_DB}.sqlite3")
+    configs, ceilings = http_configs()
     with ExitStack() as stack:
         # Every server up at once (an idle one costs nothing) and loaded in turn, run after run:
         # the machine is shared, and ratios taken in the same minutes are fair to both sides.
         servers: dict[str, tuple[str, list[str]]] = {}
-        hello = stack.enter_context(gunicorn_hello(workers=args.configs[0][0]))
-        servers["hello"] = (hello, ["/"])
-        for workers, threads in args.configs:
-            name = f"{workers} workers" + (f" x {threads} threads" if threads > 1 else " (sync)")
-            server = stack.enter_context(
-                gunicorn(database=DATABASE, workers=workers, threads=threads)
-            )
-            servers[name] = (server, mixed)
-        first = next(name for name in servers if name != "hello")
-        ours = servers[first][0]
+        bases: dict[str, str] = {}
+        for name, arguments, _ in configs:
+            bases[name] = stack.enter_context(gunicorn(database=DATABASE, arguments=arguments))
+            servers[name] = (bases[name], mixed)
+        for name, arguments in ceilings:
+            servers[name] = (stack.enter_context(gunicorn_hello(arguments=arguments)), ["/"])
+        served, logged = configs[0][0], configs[1][0]
         theirs = stack.enter_context(datasette(target))
-        servers["ours"] = (ours, boxed_ours)
+        # The search-box comparison: Recall Desk as make run serves it, and with gunicorn's
+        # access log (Datasette, as `datasette serve` runs uvicorn, logs every request).
+        servers["ours"] = (bases[served], boxed_ours)
+        servers["ours, access log"] = (bases[logged], boxed_ours)
         servers["datasette_search"] = (theirs, [datasette_search_path(p["q"]) for _, p, _ in boxed])
         servers["datasette_ranked"] = (theirs, [datasette_ranked_path(p["q"]) for _, p, _ in boxed])
         runs: dict[str, list[dict]] = {name: [] for name in servers}
@@ -180,12 +205,10 @@ def http_side(args, queries: list) -> dict:
             for name, (base, paths) in servers.items():
                 runs[name].append(wrk(base, paths, **load))
         results: dict = {"boxed_queries": len(boxed), "mixed_queries": len(mixed)}
-        results["configs"] = {
-            name: summary(measured)
-            for name, measured in runs.items()
-            if name not in ("hello", "ours", "datasette_search", "datasette_ranked")
-        }
-        for name in ("hello", "ours", "datasette_search", "datasette_ranked"):
+        results["configs"] = {name: summary(runs[name]) for name, _, _ in configs}
+        results["ceilings"] = {name: summary(runs[name]) for name, _ in ceilings}
+        results["ceiling_of"] = {name: ceiling for name, _, ceiling in configs}
+        for name in ("ours", "ours, access log", "datasette_search", "datasette_ranked"):
             results[name] = summary(runs[name])
 
         def ratios(mine: str, other: str) -> list[float]:
@@ -194,14 +217,20 @@ def http_side(args, queries: list) -> dict:
         results["ratios"] = {
             "datasette_search": ratios("ours", "datasette_search"),
             "datasette_ranked": ratios("ours", "datasette_ranked"),
-            **{f"{name} / hello": ratios(name, "hello") for name in results["configs"]},
+            "datasette_search, access log": ratios("ours, access log", "datasette_search"),
+            "datasette_ranked, access log": ratios("ours, access log", "datasette_ranked"),
+            **{
+                f"{name} / ceiling": ratios(name, results["ceiling_of"][name])
+                for name in results["configs"]
+            },
         }
-        results["accuracy_ours"] = accuracy(boxed, lambda p: _top_ours(ours, p))
+        results["accuracy_ours"] = accuracy(boxed, lambda p: _top_ours(bases[served], p))
         for name, path in (("search", datasette_search_path), ("ranked", datasette_ranked_path)):
             results[f"accuracy_datasette_{name}"] = accuracy(
                 boxed, lambda p, f=path: _top_datasette(theirs + f(p["q"]))
             )
-    results["ours"]["config"] = first
+    results["ours"]["config"] = served
+    results["ours, access log"]["config"] = logged
     return results
 
 
@@ -226,7 +255,6 @@ def main() -> None:
         return
     if args.quick:
         args.size, args.rounds, args.seconds, args.runs = 100_000, 2, 3, 1
-    args.configs = [(2, 1), (4, 1), (2, 4)]
     started, load_before = time.time(), os.getloadavg()
     registry_ready()
     real, queries, _ = real_catalog(per_kind=40, rounds=args.rounds)

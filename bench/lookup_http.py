@@ -4,6 +4,7 @@ both on 127.0.0.1, loaded by wrk rotating over the same query list."""
 import json
 import os
 import re
+import shlex
 import socket
 import sqlite3
 import subprocess
@@ -123,8 +124,38 @@ def serving(command: list[str], ready_url: str, env: dict[str, str]):
             process.wait()
 
 
+def make_run_arguments(*variables: str) -> list[str]:
+    """gunicorn's arguments as `make run` gives them to bin/serve (read from `make -n run`, with
+    these make variables, e.g. ACCESS_LOG=-), less --bind: the application, workers, worker
+    class, threads, log settings."""
+    printed = subprocess.run(
+        ["make", "--no-print-directory", "-n", "run", *variables],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.replace("\\\n", " ")  # fmt: skip
+    line = next(
+        line for line in printed.splitlines() if "bin/serve " in line and not line.startswith("#")
+    )
+    words = shlex.split(line.split("bin/serve ", 1)[1])
+    arguments, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--bind":
+            skip = True
+        elif not word.startswith("--bind="):
+            arguments.append(word)
+    return arguments
+
+
+def with_application(arguments: list[str], application: str) -> list[str]:
+    """The same arguments serving another WSGI application (the first word that names one)."""
+    first = next(i for i, word in enumerate(arguments) if ":" in word and not word.startswith("-"))
+    return [*arguments[:first], application, *arguments[first + 1 :]]
+
+
 @contextmanager
-def gunicorn(*, database: Path, workers: int, threads: int):
+def gunicorn(*, database: Path, arguments: list[str]):
+    """gunicorn on a free port of 127.0.0.1 with these arguments (an application first)."""
     port = free_port()
     env = {
         **os.environ,
@@ -134,19 +165,11 @@ def gunicorn(*, database: Path, workers: int, threads: int):
         "LOG_LEVEL": "ERROR",
         "ALLOWED_HOSTS": "127.0.0.1",
     }
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "recalldesk.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        "--log-level=warning",
-    ]
-    if threads > 1:
-        command += ["--worker-class=gthread", f"--threads={threads}"]
+    command = [str(VENV_BIN / "gunicorn"), *arguments, f"--bind=127.0.0.1:{port}"]
     base = f"http://127.0.0.1:{port}"
     with serving(command, f"{base}/api/lookup?model=MMA008", env) as process:
         # Each worker builds its index on its first lookup; make sure all have.
-        for _ in range(workers * 30):
+        for _ in range(60):
             http_get(f"{base}/api/lookup?model=MMA008")
         yield _served(base, process)
 
@@ -158,18 +181,16 @@ HELLO = """def app(environ, start_response):
 
 
 @contextmanager
-def gunicorn_hello(*, workers: int):
+def gunicorn_hello(*, arguments: list[str]):
     """The same gunicorn answering a fixed body without Django: the ceiling of this machine."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     (BENCH_DIR / "hello_wsgi.py").write_text(HELLO)
     port = free_port()
     command = [
         str(VENV_BIN / "gunicorn"),
-        "hello_wsgi:app",
+        *with_application(arguments, "hello_wsgi:app"),
         f"--chdir={BENCH_DIR}",
         f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        "--log-level=warning",
     ]
     base = f"http://127.0.0.1:{port}"
     with serving(command, f"{base}/", dict(os.environ)) as process:

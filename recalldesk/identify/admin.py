@@ -7,6 +7,7 @@ import, a suppressed one does not.
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from recalldesk.identify.models import Identifier, Origin, SerialRule
 from recalldesk.identify.rules import IdentificationError, identifier_clean, serial_rule_clean
@@ -116,13 +117,14 @@ def _mark_staff(row: Identifier | SerialRule, changed: list[str]) -> None:
 
 @admin.action(description="Hide the selected rows from lookups")
 def suppress(modeladmin, request, queryset):
-    count = queryset.update(suppressed=True)
+    # update() does not stamp auto_now fields; the lookup index's check reads updated_at.
+    count = queryset.update(suppressed=True, updated_at=timezone.now())
     modeladmin.message_user(request, f"{count} hidden; re-extraction will not bring them back.")
 
 
 @admin.action(description="Show the selected rows in lookups again")
 def restore(modeladmin, request, queryset):
-    count = queryset.update(suppressed=False)
+    count = queryset.update(suppressed=False, updated_at=timezone.now())
     modeladmin.message_user(request, f"{count} shown again.", messages.SUCCESS)
 
 

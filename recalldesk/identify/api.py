@@ -2,12 +2,10 @@
 
 from typing import Literal
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 
-from recalldesk.identify.engine import LookupInputError, lookup
-from recalldesk.identify.present import lookup_result_as_dict
+from recalldesk.identify.present import JSON_CONTENT_TYPE, lookup_answer
 from recalldesk.identify.selectors import lookup_index_current
 from recalldesk.registry.schemas import ErrorOut
 
@@ -68,16 +66,15 @@ def lookup_product(request: HttpRequest, params: Query[LookupQuery]):
     NO_MATCH. Case, spaces, dashes, dots and slashes are ignored. 400 when nothing is given,
     a value is too long, or a UPC's check digit is wrong.
     """
-    try:
-        result = lookup(
-            lookup_index_current(),
-            model=params.model,
-            serial=params.serial,
-            upc=params.upc,
-            q=params.q,
-        )
-    except LookupInputError as error:
-        raise HttpError(400, str(error)) from error
-    # Built by lookup_result_as_dict in the LookupOut shape (a test holds them together), so it
-    # skips ninja's validation of the response: that took most of the time of a lookup.
-    return JsonResponse(lookup_result_as_dict(result))
+    # recalldesk.wsgi answers most of these requests before Django (identify/fastpath.py); both
+    # take the answer from lookup_answer. It is built in the LookupOut (or ErrorOut) shape, a
+    # test holds them together, so it skips ninja's validation of the response: that took most
+    # of the time of a lookup.
+    status, body = lookup_answer(
+        lookup_index_current(),
+        model=params.model,
+        serial=params.serial,
+        upc=params.upc,
+        q=params.q,
+    )
+    return HttpResponse(body, status=status, content_type=JSON_CONTENT_TYPE)

@@ -35,6 +35,9 @@ class Identifier(models.Model):
     # The value as extraction first read it; kept when staff correct the value, so that the
     # wrong reading is not extracted again beside the correction.
     extracted_normalized = models.CharField(max_length=100, blank=True, editable=False)
+    # The lookup index's 5-second check reads the latest one (versions.py): a correction that
+    # keeps the code's length (MMA008 to MMA009) shows there too.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -74,6 +77,7 @@ class SerialRule(models.Model):
     suppressed = models.BooleanField(default=False)
     # The rule as extraction first read it (kind, model and values); see Identifier.
     extracted_key = models.CharField(max_length=500, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)  # see Identifier.updated_at
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.prefix or self.range_start}".strip()

@@ -3,9 +3,12 @@
 from functools import lru_cache
 from urllib.parse import urlencode
 
+import orjson
 from django.urls import NoReverseMatch, reverse
 
-from recalldesk.identify.engine import LookupResult
+from recalldesk.identify.engine import LookupIndex, LookupInputError, LookupResult, lookup
+
+JSON_CONTENT_TYPE = "application/json"
 
 
 @lru_cache(maxsize=8192)
@@ -55,3 +58,23 @@ def lookup_result_as_dict(result: LookupResult) -> dict:
             for v in result.verdicts
         ],
     }
+
+
+def lookup_answer(
+    index: LookupIndex, *, model: str, serial: str, upc: str, q: str
+) -> tuple[int, bytes]:
+    """GET /api/lookup's status and JSON body: 200 with the verdicts, 400 with what to fix.
+
+    The one place the answer is made, for the django-ninja operation and the fast path alike.
+    """
+    try:
+        result = lookup(index, model=model, serial=serial, upc=upc, q=q)
+    except LookupInputError as error:
+        return 400, _json({"detail": str(error)})
+    return 200, _json(lookup_result_as_dict(result))
+
+
+def _json(data: dict) -> bytes:
+    # orjson: 1.3 µs for an answer of five verdicts, against 16 µs for json.dumps (compact,
+    # non-ASCII as UTF-8).
+    return orjson.dumps(data)

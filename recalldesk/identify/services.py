@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from recalldesk.identify.extraction import ExtractedSerialRule
 from recalldesk.identify.models import Identifier, IdentifierKind, Origin, SerialRule
@@ -96,8 +97,12 @@ def _store(recall: Recall, reading: RecallReading) -> ExtractionSummary:
             changed.append(_assign(row, fields))
         summary.identifiers[found.kind] += 1
     Identifier.objects.bulk_create(created)
+    # bulk_update does not stamp auto_now fields; the lookup index's check reads updated_at.
+    now = timezone.now()
+    for row in changed:
+        row.updated_at = now
     Identifier.objects.bulk_update(
-        changed, ["kind", "value", "where_printed", "source_sentence", "product"]
+        changed, ["kind", "value", "where_printed", "source_sentence", "product", "updated_at"]
     )
     stale = [row.pk for key, row in mine.items() if key not in seen]
     # An identifier staff hung a rule on stays, even when the text no longer names it.
@@ -277,7 +282,7 @@ def identifier_correct(
 def identifier_suppress(*, identifier: Identifier, suppressed: bool = True) -> Identifier:
     """Hide a wrong code from lookups (or show it again); re-extraction leaves it hidden."""
     identifier.suppressed = suppressed
-    identifier.save(update_fields=["suppressed"])
+    identifier.save(update_fields=["suppressed", "updated_at"])
     return identifier
 
 
@@ -333,5 +338,5 @@ def serial_rule_add(
 def serial_rule_suppress(*, rule: SerialRule, suppressed: bool = True) -> SerialRule:
     """Hide a wrong serial rule from lookups (or show it again); re-extraction leaves it hidden."""
     rule.suppressed = suppressed
-    rule.save(update_fields=["suppressed"])
+    rule.save(update_fields=["suppressed", "updated_at"])
     return rule

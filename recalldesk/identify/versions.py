@@ -1,11 +1,13 @@
 """Whether the registry changed since the lookup index was built, asked cheaply.
 
 Two questions, so the frequent one stays cheap:
-- lookup_registry_version(): counts, highest ids, latest updates and text lengths. A few
-  milliseconds; catches imports, additions, deletions, suppressions and most corrections.
+- lookup_registry_version(): counts, highest ids, latest updates (identifiers and serial rules
+  carry updated_at) and text lengths. A few milliseconds; catches imports, additions,
+  deletions, suppressions and every correction saved through the models, a correction of the
+  same length (MMA008 to MMA009) too.
 - lookup_registry_content(): every code, prefix and range read character by character. About
-  a tenth of a second at registry scale; catches a correction of the same length (MMA008 to
-  MMA009), so it is asked less often. Models with an updated_at make it unnecessary.
+  a tenth of a second at registry scale, so it is asked less often: the safety net for a write
+  that does not stamp updated_at (QuerySet.update(), raw SQL, a data migration).
 """
 
 import operator
@@ -90,9 +92,7 @@ def lookup_registry_version() -> tuple:
 
 def lookup_registry_content() -> tuple:
     """Changes when any code, serial prefix, range or lot code changes, even to one of the
-    same length; () when the models' updated_at already shows every edit."""
-    if has_updated_at(Identifier) and has_updated_at(SerialRule):
-        return ()
+    same length and by a write that left updated_at as it was."""
     identifiers = Identifier.objects.aggregate(sum=_weighted_sum(_characters("normalized")))
     rules = SerialRule.objects.aggregate(
         sum=_weighted_sum(

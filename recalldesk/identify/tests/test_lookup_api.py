@@ -4,8 +4,10 @@ import pytest
 
 from recalldesk.identify import selectors
 from recalldesk.identify.api import LookupOut
+from recalldesk.identify.engine import lookup
 from recalldesk.identify.models import Identifier, SerialRule
 from recalldesk.identify.selectors import lookup_index_current, lookup_index_forget
+from recalldesk.identify.services import identifier_correct
 from recalldesk.identify.tests.lookup_db import belkin  # noqa: F401  (a fixture)
 from recalldesk.identify.tests.lookup_rows import BELKIN
 
@@ -145,14 +147,46 @@ def test_index_is_checked_at_most_every_few_seconds(belkin, settings, monkeypatc
     assert lookup_index_current() is fresh  # checked again, nothing changed: kept
 
 
-def test_same_length_correction_shows_at_content_check(belkin, settings, monkeypatch):  # noqa: F811
+def test_staff_correction_of_the_same_length_shows_at_the_five_second_check(
+    belkin,  # noqa: F811
+    settings,
+    monkeypatch,
+):
     settings.LOOKUP_INDEX_CHECK_SECONDS = 5
     settings.LOOKUP_INDEX_VERIFY_SECONDS = 60
     clock = [1000.0]
     monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
     lookup_index_forget()
     first = lookup_index_current()
-    # Same count, same ids, same lengths: only the characters change.
+    # Same count, same ids, same lengths: only the characters change, and updated_at.
+    identifier_correct(identifier=Identifier.objects.get(recall=belkin, normalized="MMA008"),
+                       value="MMA009")  # fmt: skip
+    clock[0] += 4
+    assert lookup_index_current() is first  # not asked yet
+    clock[0] += 2
+    fresh = lookup_index_current()
+    assert fresh.entries_exact("MMA008") == []
+    assert [e.value for e in fresh.entries_exact("MMA009")] == ["MMA009"]
+
+    rule = SerialRule.objects.get(recall=belkin, identifier__normalized="MMA009")
+    assert rule.prefix == "57X"
+    rule.prefix = "57Y"  # as staff save it in the admin
+    rule.save()
+    clock[0] += 6
+    checked = lookup_index_current()
+    assert checked is not fresh
+    assert lookup(checked, model="MMA009", serial="57Y12345678901").best == "RECALLED"
+    assert lookup(checked, model="MMA009", serial="57X12345678901").best == "NOT_AFFECTED"
+
+
+def test_a_write_that_skips_updated_at_shows_at_the_content_check(belkin, settings, monkeypatch):  # noqa: F811
+    settings.LOOKUP_INDEX_CHECK_SECONDS = 5
+    settings.LOOKUP_INDEX_VERIFY_SECONDS = 60
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    lookup_index_forget()
+    first = lookup_index_current()
+    # Same count, same ids, same lengths, and update() leaves updated_at as it was.
     Identifier.objects.filter(recall=belkin, normalized="MMA008").update(
         value="MMA009", normalized="MMA009"
     )
