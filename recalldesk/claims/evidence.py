@@ -1,15 +1,22 @@
 """Evidence an owner uploads: recognized by its content, checked, and cleaned of location data.
 
-Photos are decoded in full (a damaged or truncated file is refused, and so is one whose header
-promises more pixels than we are willing to decode) and encoded again, so what staff see carries
-no EXIF or XMP: no GPS position, no camera serial. HEIC photos become JPEG, which every browser
-shows. PDFs are kept as sent, after a structural check. `evidence_store` (evidence_storage.py)
-writes the result privately; it is importable from here too.
+Photos are decoded (a damaged or truncated file is refused, and so is one whose header promises
+more pixels than we are willing to decode), so what staff see carries no EXIF or XMP: no GPS
+position, no camera serial. Upright JPEG and PNG photos, most of what owners send, are cleaned
+without re-encoding: their metadata segments (JPEG) or chunks (PNG) are left out byte for byte,
+so the pixels stay exactly as taken and no encoder runs; a JPEG is decoded at 1/8 scale for
+that, which still reads every coded block (all a damaged file can be refused on) and gives the
+small picture the perceptual hash needs. Other photos (turned by an orientation tag, HEIC,
+WebP) are decoded in full and encoded again; HEIC photos become JPEG, which every browser shows.
+PDFs are kept as sent, after a structural check. `evidence_store` (evidence_storage.py) writes
+the result privately; it is importable from here too.
 """
 
 import contextlib
 import hashlib
 import io
+import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +24,15 @@ import pillow_heif
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+from PIL import (
+    ExifTags,
+    Image,
+    ImageFile,
+    ImageOps,
+    JpegImagePlugin,
+    PngImagePlugin,
+    WebPImagePlugin,
+)
 from pypdf import PdfReader
 
 from recalldesk.claims.evidence_storage import evidence_store
@@ -48,6 +63,11 @@ NOUNS = {
     EvidenceKind.DESTRUCTION: "photo",
     EvidenceKind.DISPOSAL: "file",
 }
+# A JPEG is decoded for its perceptual hash at the smallest of 1/2, 1/4 and 1/8 scale that
+# keeps it at least this many pixels wide and high (or whole, if smaller).
+HASH_DECODE_MIN_SIDE = 64
+# Orientation tags that make ImageOps.exif_transpose turn or flip the picture.
+TURNED = frozenset(range(2, 9))
 HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"})
 GENERIC_HEIF_BRANDS = frozenset({b"mif1", b"msf1", b"heif"})
 
@@ -129,15 +149,7 @@ def evidence_validate(*, upload: UploadedFile, kind: str) -> ValidatedFile:
             perceptual_hash=None,
             detected_format=PDF,
         )
-    image = _decode_image(data, detected, noun)
-    try:
-        content, width, height, phash = _clean_image(image, detected)
-    except EvidenceRejected:
-        raise
-    except Exception as error:
-        raise _damaged_image(noun) from error
-    finally:
-        image.close()
+    content, width, height, phash = _checked_picture(data, detected, noun)
     return ValidatedFile(
         content=content,
         content_type=detected.content_type,
@@ -148,6 +160,62 @@ def evidence_validate(*, upload: UploadedFile, kind: str) -> ValidatedFile:
         perceptual_hash=phash,
         detected_format=detected.name,
     )
+
+
+def _checked_picture(
+    data: bytes, image_format: _ImageFormat, noun: str
+) -> tuple[bytes, int, int, str]:
+    """The bytes to store, width, height and perceptual hash of a photo; decoded to check it."""
+    image = _open_image(data, image_format, noun)
+    try:
+        if image_format in (JPEG, PNG):
+            kept = _cleaned_as_sent(image, data, image_format, noun)
+            if kept is not None:
+                return kept
+            # Turned, or a structure the byte-level cleaning does not follow; the image may be
+            # decoded at a smaller scale already, so start again.
+            image.close()
+            image = _open_image(data, image_format, noun)
+        _load(image, noun)
+        return _clean_image(image, image_format)
+    except EvidenceRejected:
+        raise
+    except Exception as error:
+        raise _damaged_image(noun) from error
+    finally:
+        image.close()
+
+
+def _cleaned_as_sent(
+    image: ImageFile.ImageFile, data: bytes, image_format: _ImageFormat, noun: str
+) -> tuple[bytes, int, int, str] | None:
+    """An upright JPEG or PNG decoded, hashed and left without metadata, not re-encoded; or None."""
+    width, height = image.size
+    if image_format is JPEG:
+        # Its EXIF is read with the header, so a turned photo is known before decoding.
+        if _orientation(image) in TURNED:
+            return None
+        side = HASH_DECODE_MIN_SIDE
+        image.draft("L", (min(width, side), min(height, side)))
+        _load(image, noun)
+        content = _jpeg_without_metadata(data)
+    else:
+        # A PNG's eXIf chunk may follow its pixels.
+        _load(image, noun)
+        if _orientation(image) in TURNED:
+            return None
+        content = _png_without_metadata(data)
+    if content is None:
+        return None
+    return content, width, height, perceptual_hash(image)
+
+
+def _orientation(image: Image.Image) -> object:
+    # As ImageOps.exif_transpose reads it (EXIF, else XMP); unreadable EXIF turns nothing.
+    try:
+        return image.getexif().get(ExifTags.Base.Orientation, 1)
+    except Exception:
+        return 1
 
 
 def detect_format(head: bytes) -> _ImageFormat | str | None:
@@ -212,7 +280,8 @@ def _too_many_pixels(width: int, height: int, limit: int) -> EvidenceRejected:
     )
 
 
-def _decode_image(data: bytes, image_format: _ImageFormat, noun: str) -> ImageFile.ImageFile:
+def _open_image(data: bytes, image_format: _ImageFormat, noun: str) -> ImageFile.ImageFile:
+    """The image with its header read and its size checked; no pixel decoded yet."""
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         # Set anywhere in the process, it would pad a cut photo with grey and accept it.
         raise ImproperlyConfigured("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False.")
@@ -227,20 +296,25 @@ def _decode_image(data: bytes, image_format: _ImageFormat, noun: str) -> ImageFi
     if width * height > limit:
         image.close()
         raise _too_many_pixels(width, height, limit)
+    if width < 1 or height < 1:
+        image.close()
+        raise _damaged_image(noun)
+    return image
+
+
+def _load(image: ImageFile.ImageFile, noun: str) -> None:
+    """Decode every pixel (at the draft scale, if one was set); refuse what cannot be."""
+    size = image.size
     try:
         image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         # Raised by Pillow where it checks sizes while decoding (the warning only where
         # warnings are made errors).
-        image.close()
-        raise _too_many_pixels(width, height, limit) from error
+        raise _too_many_pixels(*size, _max_pixels()) from error
     except Exception as error:
-        image.close()
         raise _damaged_image(noun) from error
-    if image.size != (width, height) or width < 1 or height < 1:
-        image.close()
+    if image.size != size:
         raise _damaged_image(noun)
-    return image
 
 
 def _max_pixels() -> int:
@@ -249,6 +323,114 @@ def _max_pixels() -> int:
     if Image.MAX_IMAGE_PIXELS is not None:
         limit = min(limit, Image.MAX_IMAGE_PIXELS)
     return limit
+
+
+# JPEG segments kept, by marker and how their content starts: the JFIF header, the colour profile
+# and Adobe's colour transform. All other application segments (EXIF and XMP in APP1, IPTC in
+# APP13, maker notes, MPF's index of appended pictures) and comments are left out.
+_JPEG_KEPT_APPLICATION_SEGMENTS = {0xE0: b"JFIF\x00", 0xE2: b"ICC_PROFILE\x00", 0xEE: b"Adobe"}
+_JPEG_COMMENT = 0xFE
+_JPEG_START_OF_SCAN = 0xDA
+_JPEG_END_OF_IMAGE = 0xD9
+# The end of entropy-coded data: 0xFF followed by anything but a stuffed zero, a restart marker
+# or a fill byte (the last fill byte before a marker matches; those before it stay with the data,
+# where they are harmless). Without a "+" on the 0xFF the search runs at C speed.
+_JPEG_MARKER_AFTER_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+def _jpeg_without_metadata(data: bytes) -> bytes | None:
+    """The JPEG from its start to its end marker without metadata, pixels untouched.
+
+    None when the structure is not what this walk follows; the caller then re-encodes.
+    Whatever follows the end marker (MPF's appended pictures, each with its own EXIF) goes too.
+    """
+    parts = [data[:2]]
+    position, end_of_data = 2, len(data)
+    while position < end_of_data:
+        if data[position] != 0xFF:
+            return None
+        while position < end_of_data and data[position] == 0xFF:
+            position += 1
+        if position >= end_of_data:
+            return None
+        marker = data[position]
+        position += 1
+        if marker == _JPEG_END_OF_IMAGE:
+            parts.append(b"\xff\xd9")
+            return b"".join(parts)
+        if marker in (0x00, 0x01, 0xD8) or 0xD0 <= marker <= 0xD7:
+            return None
+        length = int.from_bytes(data[position : position + 2], "big")
+        segment_end = position + length
+        if length < 2 or segment_end > end_of_data:
+            return None
+        if marker == _JPEG_COMMENT or 0xE0 <= marker <= 0xEF:
+            signature = _JPEG_KEPT_APPLICATION_SEGMENTS.get(marker)
+            if signature is None or not data.startswith(signature, position + 2, segment_end):
+                position = segment_end
+                continue
+        parts.append(b"\xff" + bytes((marker,)) + data[position:segment_end])
+        position = segment_end
+        if marker == _JPEG_START_OF_SCAN:
+            found = _JPEG_MARKER_AFTER_SCAN.search(data, position)
+            if found is None:
+                return None
+            parts.append(data[position : found.start()])
+            position = found.start()
+    return None
+
+
+# PNG chunks kept: the picture, its palette and transparency, and how to show its colours.
+# Text (tEXt, zTXt, iTXt: where ImageMagick and others put EXIF and XMP), eXIf, tIME, animation
+# and private chunks are left out.
+_PNG_KEPT_CHUNKS = frozenset(
+    {
+        b"IHDR",
+        b"PLTE",
+        b"IDAT",
+        b"IEND",
+        b"tRNS",
+        b"gAMA",
+        b"cHRM",
+        b"sRGB",
+        b"iCCP",
+        b"cICP",
+        b"mDCV",
+        b"cLLI",
+        b"sBIT",
+        b"bKGD",
+        b"pHYs",
+    }
+)
+
+
+def _png_without_metadata(data: bytes) -> bytes | None:
+    """The PNG up to its IEND chunk with only the chunks of _PNG_KEPT_CHUNKS, bytes untouched.
+
+    None when a kept chunk is damaged (Pillow does not check every checksum; strict viewers
+    would refuse the file) or the structure is not what this walk follows; the caller then
+    re-encodes.
+    """
+    parts = [data[:8]]
+    position, end_of_data = 8, len(data)
+    while position + 12 <= end_of_data:
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        chunk_end = position + 12 + length
+        if chunk_end > end_of_data:
+            return None
+        if kind in _PNG_KEPT_CHUNKS:
+            checksum = int.from_bytes(data[chunk_end - 4 : chunk_end], "big")
+            if zlib.crc32(memoryview(data)[position + 4 : chunk_end - 4]) != checksum:
+                return None
+            parts.append(data[position:chunk_end])
+        elif not kind[0] & 0x20:
+            # A critical chunk we do not know: not a picture we understand byte for byte.
+            return None
+        position = chunk_end
+        if kind == b"IEND":
+            return b"".join(parts)
+    return None
 
 
 def _clean_image(

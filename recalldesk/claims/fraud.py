@@ -16,7 +16,7 @@ Withdrawn claims are left out of every comparison: withdrawing and filing again 
 import re
 import unicodedata
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from recalldesk.claims.disposable_domains import disposable_domain_find
@@ -49,26 +49,42 @@ def fraud_signals_detect(*, claim: Claim) -> list[FraudSignal]:
     with transaction.atomic():
         # Two detections of one claim at once would otherwise both see "no signal yet".
         Claim.objects.select_for_update().filter(pk=claim.pk).first()
-        findings = evidence_findings(claim=claim)
-        findings += _contact_findings(claim)
-        findings += _disposable_email_findings(claim)
-        _findings_store(findings)
+        _findings_store(_findings(claim, with_evidence=True))
     return list(claim.fraud_signals.select_related("related_claim").order_by("id"))
+
+
+def fraud_signals_detect_new_claim(*, claim: Claim, with_evidence: bool) -> None:
+    """Store the fraud signals of a claim being filed in the caller's transaction.
+
+    What fraud_signals_detect finds, for less: no other transaction can see the claim yet, so
+    none can detect its signals at the same time (no lock, no savepoint), it has no signal yet
+    (none is looked for or read back), and without files it has no evidence to compare.
+    """
+    _findings_store(_findings(claim, with_evidence=with_evidence), new_claim=claim)
+
+
+def _findings(claim: Claim, *, with_evidence: bool) -> list[Finding]:
+    findings = evidence_findings(claim=claim) if with_evidence else []
+    findings += _contact_findings(claim)
+    findings += _disposable_email_findings(claim)
+    return findings
 
 
 def _key(claim_id: int, code: str, related_claim_id: int | None) -> tuple:
     return (claim_id, code, related_claim_id if code in _ONE_PER_RELATED_CLAIM else None)
 
 
-def _findings_store(findings: list[Finding]) -> None:
-    if not findings:
-        return
-    existing = {
-        _key(*row)
-        for row in FraudSignal.objects.filter(
-            claim_id__in={finding.claim.pk for finding in findings}
-        ).values_list("claim_id", "code", "related_claim_id")
-    }
+def _findings_store(findings: list[Finding], *, new_claim: Claim | None = None) -> None:
+    # A claim being filed has no signals yet: only the earlier claims' are looked for.
+    claim_ids = {finding.claim.pk for finding in findings}
+    if new_claim is not None:
+        claim_ids.discard(new_claim.pk)
+    existing: set[tuple] = set()
+    if claim_ids:
+        rows = FraudSignal.objects.filter(claim_id__in=claim_ids).values_list(
+            "claim_id", "code", "related_claim_id"
+        )
+        existing = {_key(*row) for row in rows}
     new = []
     for finding in findings:
         related_id = finding.related_claim.pk if finding.related_claim else None
@@ -84,7 +100,8 @@ def _findings_store(findings: list[Finding]) -> None:
                 related_claim=finding.related_claim,
             )
         )
-    FraudSignal.objects.bulk_create(new)
+    if new:
+        FraudSignal.objects.bulk_create(new)
 
 
 _CONTACTS = (
@@ -104,25 +121,49 @@ _CONTACTS = (
 )
 
 
+def _contact_counts(claim: Claim) -> dict[str, int]:
+    """How many other live claims of the program share each contact field, in one query."""
+    values = {field: getattr(claim, field) for _, field, _ in _CONTACTS if getattr(claim, field)}
+    if not values:
+        return {}
+    # Plain SQL: on every claim filed, the ORM took 1 ms to write this query and the database
+    # 0.1 ms to answer it. One count per field, each through its (program, field) index, even
+    # on a table whose statistics are old (one condition ORed over the fields was answered by
+    # scanning all of the program's claims there).
+    count = (
+        f"(SELECT COUNT(*) FROM {Claim._meta.db_table} "  # noqa: S608 (names from _CONTACTS)
+        "WHERE program_id = %s AND {field} = %s AND status <> %s AND id <> %s)"
+    )
+    sql = "SELECT " + ", ".join(count.format(field=field) for field in values)
+    params = []
+    for value in values.values():
+        params += [claim.program_id, value, ClaimStatus.WITHDRAWN, claim.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return dict(zip(values, row, strict=True))
+
+
 def _contact_findings(claim: Claim) -> list[Finding]:
     threshold = claim.program.claims_per_contact_threshold
     # One claim shares its contact with nobody: a threshold below 2 turns the check off.
     if threshold < 2:
         return []
+    counts = _contact_counts(claim)
     findings: list[Finding] = []
     for code, field, words in _CONTACTS:
-        value = getattr(claim, field)
-        if not value:
+        if field not in counts:
             continue
+        total = counts[field] + 1
+        if total < threshold:
+            continue
+        value = getattr(claim, field)
         group = (
             Claim.objects.filter(program_id=claim.program_id, **{field: value})
             .exclude(status=ClaimStatus.WITHDRAWN)
             .exclude(pk=claim.pk)
             .order_by("submitted_at", "id")
         )
-        total = group.count() + 1
-        if total < threshold:
-            continue
         contact = words.format(value=value)
         earlier = list(group.only("id", "number", "submitted_at")[:_LISTED_CLAIMS])
         listed = ", ".join(f"{other.number} ({_day(other)})" for other in earlier)

@@ -3,10 +3,13 @@
 Part of the fraud controls in fraud.py, which stores what is found here.
 """
 
+import functools
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from recalldesk.claims.models import Claim, ClaimStatus, Evidence, EvidenceKind
@@ -24,6 +27,14 @@ PICTURE_KINDS = (EvidenceKind.PHOTO, EvidenceKind.DESTRUCTION, EvidenceKind.DISP
 # two different photos differ in about half of them. Hashes of other lengths scale this.
 SIMILAR_PHOTO_MAX_DISTANCE = 6
 SIMILAR_PHOTO_HASH_BITS = 64
+
+# A 64-bit hash is indexed as four 16-bit bands (Evidence.hash_band_0 to _3). A lookup asks for
+# every value within max_distance // 4 bits of each band: 17 values a band at 6 bits, 137 up
+# to 11 bits; beyond MAX_BAND_DISTANCE (12 bits and more) the program's pictures are scanned.
+BAND_COUNT = 4
+BAND_BITS = 16
+BAND_MASK = (1 << BAND_BITS) - 1
+MAX_BAND_DISTANCE = 2
 
 # A file used by more claims than this (a stock picture of the product, say) gets one signal
 # per claim for the first ones and a single summary for the rest.
@@ -110,20 +121,12 @@ def _similar_picture_findings(claim: Claim, own: list[Evidence]) -> list[Finding
     mine = [(evidence, parsed) for evidence, parsed in mine if parsed is not None]
     if not mine:
         return []
-    # No index answers "within 6 bits", so the program's pictures are compared in Python:
-    # one XOR and a bit count each (claims.evidence.perceptual_distance, on hashes parsed
-    # once), streamed so a large program does not fill memory.
-    candidates = (
-        Evidence.objects.filter(claim__program_id=claim.program_id, kind__in=PICTURE_KINDS)
-        .exclude(perceptual_hash="")
-        .exclude(claim_id=claim.pk)
-        .exclude(claim__status=ClaimStatus.WITHDRAWN)
-        .values_list("id", "claim_id", "perceptual_hash", "sha256")
-    )
     targets = [(evidence, value, bits, max_distance(bits)) for evidence, (value, bits) in mine]
     matches: dict[int, list[tuple[Evidence, int]]] = {}
     claim_ids: set[int] = set()
-    for other_id, other_claim_id, other_hash, other_sha in candidates.iterator(chunk_size=2000):
+    # Each candidate is one XOR and a bit count per picture of this claim
+    # (claims.evidence.perceptual_distance, on hashes parsed once).
+    for other_id, other_claim_id, other_hash, other_sha in _similar_candidates(claim, targets):
         try:
             other_value = int(other_hash, 16)
         except ValueError:
@@ -150,6 +153,57 @@ def _similar_picture_findings(claim: Claim, own: list[Evidence]) -> list[Finding
         for evidence, distance in matches[theirs.pk]
     ]
     return _pair_findings(claim, pairs) + _overflow_findings(claim, SIMILAR_PHOTO, len(claim_ids))
+
+
+def _similar_candidates(
+    claim: Claim, targets: list[tuple[Evidence, int, int, int]]
+) -> Iterable[tuple[int, int, str, str]]:
+    """(id, claim id, perceptual hash, sha256) of the program's pictures that may be similar.
+
+    Every picture within its limit of a target is among them; the caller measures the distance.
+    64-bit hashes are looked up by their quarters (Evidence.hash_band_*): a hash within d bits
+    of the target has a quarter within d // 4 bits of the target's, so the indexes are asked for
+    the few values that close to each of the target's quarters. Any other length, or a limit
+    that would need too many values, is compared with every picture of the program.
+    """
+    pictures = (
+        Evidence.objects.filter(claim__program_id=claim.program_id, kind__in=PICTURE_KINDS)
+        .exclude(perceptual_hash="")
+        .exclude(claim_id=claim.pk)
+        .exclude(claim__status=ClaimStatus.WITHDRAWN)
+        .values_list("id", "claim_id", "perceptual_hash", "sha256")
+        # In no order: the model's would sort every candidate by its claim.
+        .order_by()
+    )
+    indexed = all(
+        bits == BAND_COUNT * BAND_BITS and limit // BAND_COUNT <= MAX_BAND_DISTANCE
+        for _, _, bits, limit in targets
+    )
+    if not indexed:
+        # Streamed, so a large program does not fill memory.
+        return pictures.iterator(chunk_size=2000)
+    near: list[set[str]] = [set() for _ in range(BAND_COUNT)]
+    for _, value, _, limit in targets:
+        for band in range(BAND_COUNT):
+            shift = BAND_BITS * (BAND_COUNT - 1 - band)
+            quarter = (value >> shift) & BAND_MASK
+            near[band].update(
+                f"{quarter ^ flips:04x}" for flips in _band_flips(limit // BAND_COUNT)
+            )
+    any_band = Q()
+    for band, values in enumerate(near):
+        any_band |= Q(**{f"hash_band_{band}__in": sorted(values)})
+    return pictures.filter(any_band)
+
+
+@functools.cache
+def _band_flips(distance: int) -> tuple[int, ...]:
+    """Every 16-bit mask with at most `distance` bits set."""
+    return tuple(
+        sum(1 << bit for bit in bits)
+        for count in range(distance + 1)
+        for bits in itertools.combinations(range(BAND_BITS), count)
+    )
 
 
 def _first_claims(others: QuerySet[Evidence]) -> list[Evidence]:

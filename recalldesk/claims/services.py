@@ -3,14 +3,20 @@
 The order of the checks is the order of the form: the program is open, the product is eligible
 and not claimed yet, the country is served, the remedy offered, the receipt and its amount, the
 evidence, the contact details, the payout. Only then, in one transaction: the claim (a random
-number, retried on the rare collision; the one-claim-per-serial constraint decides races), the
-Idempotency-Key, the evidence files, the first history event, the fraud signals, and the
-confirmation e-mail (queued for when the transaction commits). A rejection at any point leaves
-no claim, no evidence row and no evidence file (evidence_storage deletes files on rollback).
+number, retried on the rare collision), the Idempotency-Key, the evidence files, the first
+history event, the fraud signals, and the confirmation e-mail (its task queued for when the
+transaction commits). A rejection at any point leaves no claim, no evidence row and no evidence
+file (evidence_storage deletes files on rollback).
+
+"Not claimed yet" costs a claim that passes every check nothing: the one-claim-per-serial
+constraint refuses its insert, which also decides races. Only a claim refused by a later check
+looks for an earlier claim of its serial, so that the owner reads "already filed" first.
 
 Idempotency-Key: the key is stored as its sha256, with a hash of the request's fields and
 files. A retry with the same key and content returns the first claim; the same key with other
-content is refused (IdempotencyKeyReused, 409 in the API).
+content is refused (IdempotencyKeyReused, 409 in the API). Most requests are first tries, so
+the key is looked up only when the claim is refused: by a check, by the serial's constraint
+or by the key's own.
 """
 
 import hashlib
@@ -18,6 +24,7 @@ import hmac
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -29,10 +36,18 @@ from recalldesk.claims.evidence_storage import evidence_store
 from recalldesk.claims.fraud import (
     address_normalize,
     email_normalize,
-    fraud_signals_detect,
+    fraud_signals_detect_new_claim,
     phone_normalize,
 )
-from recalldesk.claims.models import Claim, ClaimEvent, ClaimStatus, IdempotencyKey, Program, Remedy
+from recalldesk.claims.models import (
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    IdempotencyKey,
+    Program,
+    ProgramProduct,
+    Remedy,
+)
 from recalldesk.claims.numbers import (
     claim_number_new,
     status_token_for_idempotency_key,
@@ -58,7 +73,7 @@ from recalldesk.claims.submission_checks import (
 )
 from recalldesk.claims.submission_contact import contact_check, payout_check
 from recalldesk.money import Money
-from recalldesk.notify.services import email_enqueue
+from recalldesk.notify.services import RenderedEmail, email_render
 
 __all__ = ["ClaimReceipt", "ClaimRejected", "claim_get_by_status_token", "claim_submit"]
 
@@ -189,9 +204,25 @@ def _check(program: Program, submission: ClaimSubmission) -> CheckedClaim:
     program_check_open(program=program)
     product, serial_number = product_check(program=program, submission=submission)
     serial_normalized = serial_normalize(serial_number)
-    existing = _live_claim(program, serial_normalized)
-    if existing is not None:
-        raise _AlreadyFiled(existing)
+    try:
+        return _check_after_product(program, submission, product, serial_number, serial_normalized)
+    except ClaimRejected:
+        # The owner learns that the serial was claimed before anything the form asks after
+        # it. Only a refused claim looks: one that passes every check is stopped by the
+        # one-claim-per-serial constraint when it is written (_write), for no query more.
+        existing = _live_claim(program, serial_normalized)
+        if existing is not None:
+            raise _AlreadyFiled(existing) from None
+        raise
+
+
+def _check_after_product(
+    program: Program,
+    submission: ClaimSubmission,
+    product: ProgramProduct,
+    serial_number: str,
+    serial_normalized: str,
+) -> CheckedClaim:
     country, currency = country_check(program=program, submission=submission)
     remedy = remedy_check(program=program, submission=submission)
     receipt_amount = receipt_check(program=program, submission=submission)
@@ -273,10 +304,11 @@ def _claim_new(program: Program, checked: CheckedClaim, number: str, token: str)
     )
 
 
-def _confirmation_enqueue(claim: Claim, token: str, amount: Money) -> None:
-    status_url = settings.SITE_URL + reverse("claims:status", args=[token])
+def claim_confirmation_email(*, claim: Claim, status_token: str) -> RenderedEmail:
+    """The e-mail that tells the owner the claim was received, with the status page's link."""
+    status_url = settings.SITE_URL + reverse("claims:status", args=[status_token])
     paid = claim.remedy in {Remedy.REFUND, Remedy.STORE_CREDIT}
-    email_enqueue(
+    return email_render(
         to=claim.email,
         subject_template="claims/email/claim_confirmation_subject.txt",
         text_template="claims/email/claim_confirmation.txt",
@@ -285,9 +317,25 @@ def _confirmation_enqueue(claim: Claim, token: str, amount: Money) -> None:
             "claim": claim,
             "status_url": status_url,
             "program": claim.program,
-            "amount": amount if paid else None,
+            "amount": Money(claim.amount, claim.currency) if paid else None,
         },
     )
+
+
+def _confirmation_task_enqueue(claim_id: int, status_token: str) -> None:
+    from recalldesk.claims.tasks import claim_confirmation_send  # tasks import this module
+
+    claim_confirmation_send(claim_id, status_token)
+
+
+def claim_confirmation_enqueue(*, claim: Claim, status_token: str) -> None:
+    """Send the confirmation from the task queue once the claim's transaction commits.
+
+    The task renders it: the request only queues the claim's id and its status token (which
+    the e-mail's link carries anyway).
+    """
+    # robust: the claim is committed by then; a queue that is down is logged, not an error.
+    transaction.on_commit(partial(_confirmation_task_enqueue, claim.pk, status_token), robust=True)
 
 
 def _write_once(
@@ -312,8 +360,8 @@ def _write_once(
         ClaimEvent.objects.create(
             claim=claim, actor_label="owner", from_status="", to_status=ClaimStatus.SUBMITTED
         )
-        fraud_signals_detect(claim=claim)
-        _confirmation_enqueue(claim, token, checked.amount)
+        fraud_signals_detect_new_claim(claim=claim, with_evidence=bool(checked.evidence))
+        claim_confirmation_enqueue(claim=claim, status_token=token)
     return claim
 
 
@@ -349,15 +397,14 @@ def claim_submit(
 ) -> ClaimReceipt:
     """File an owner's claim: check all of it, then write it in one transaction, or nothing."""
     key = _key_for(program, submission, idempotency_key) if idempotency_key is not None else None
-    if key is not None:
-        replayed = _replay(key)
-        if replayed is not None:
-            return replayed
+    # The key is not looked up first: most requests are first tries, and a retry of a filed
+    # claim is refused by a check or by the constraints (same serial, same key), which is when
+    # it is looked up.
     try:
         return _write(program, _check(program, submission), key)
     except _AlreadyFiled as taken:
-        # By another owner, or by this request's own first try, which committed its claim and
-        # its key after this one looked for the key.
+        # By another owner, or by an earlier try of this request, committed before or while
+        # this one was checked.
         replayed = _replay(key) if key is not None else None
         if replayed is not None:
             return replayed
@@ -369,6 +416,12 @@ def claim_submit(
         raise ClaimRejected(
             "This Idempotency-Key is in use by a claim being filed; try again.", field=KEY_FIELD
         ) from None
+    except ClaimRejected:
+        # A retry is answered with its first claim even if the program's terms changed since.
+        replayed = _replay(key) if key is not None else None
+        if replayed is not None:
+            return replayed
+        raise
 
 
 def claim_get_by_status_token(*, token: str) -> Claim | None:

@@ -23,7 +23,8 @@ from recalldesk.claims.models import (
     ProgramProduct,
     Remedy,
 )
-from recalldesk.claims.remedies import RemedyUnavailable, remedy_amounts
+from recalldesk.claims.program_cache import remedy_amounts_for_claims
+from recalldesk.claims.remedies import RemedyUnavailable
 from recalldesk.claims.submission import (
     AMOUNT_FIELD,
     MAX_PHOTOS,
@@ -195,7 +196,7 @@ def amount_for(
 ) -> Money:
     """What the claim pays if approved: the refund or the store credit; zero for the others."""
     try:
-        amounts = remedy_amounts(
+        amounts = remedy_amounts_for_claims(
             program=program, product=product, currency=currency, receipt_amount=receipt_amount
         )
     except RemedyUnavailable as error:

@@ -29,8 +29,11 @@ def _refused_for_good(error: Exception) -> bool:
     return False
 
 
-@task(retries=RETRIES, retry_delay=RETRY_DELAY_SECONDS, retry_backoff=RETRY_BACKOFF)
-def email_deliver_task(message: RenderedEmail) -> None:
+def email_deliver_in_task(message: RenderedEmail) -> None:
+    """Deliver from a task: an error worth retrying raises, a refusal for good cancels the task.
+
+    For tasks declared with RETRIES, RETRY_DELAY_SECONDS and RETRY_BACKOFF, as below.
+    """
     try:
         email_deliver(message=message)
     except smtplib.SMTPException as error:
@@ -38,3 +41,8 @@ def email_deliver_task(message: RenderedEmail) -> None:
             raise
         logger.error("Mail server refused %r for good, not retrying: %s", message["subject"], error)
         raise CancelExecution(retry=False) from error
+
+
+@task(retries=RETRIES, retry_delay=RETRY_DELAY_SECONDS, retry_backoff=RETRY_BACKOFF)
+def email_deliver_task(message: RenderedEmail) -> None:
+    email_deliver_in_task(message)

@@ -1,6 +1,7 @@
 """Fraud and duplicate controls: what a reviewer is told about a claim, and what is left alone."""
 
 import io
+from dataclasses import replace
 
 import pytest
 from django.utils import timezone
@@ -9,7 +10,7 @@ from PIL import Image, ImageDraw
 from recalldesk.claims.evidence import perceptual_hash
 from recalldesk.claims.fraud import fraud_signals_detect
 from recalldesk.claims.fraud_evidence import MAX_RELATED_CLAIMS
-from recalldesk.claims.models import ClaimStatus, EvidenceKind, FraudSignal
+from recalldesk.claims.models import Claim, ClaimStatus, EvidenceKind, FraudSignal
 from recalldesk.claims.tests import fraud_helpers as make
 
 RECEIPT = EvidenceKind.RECEIPT
@@ -375,3 +376,30 @@ def test_detecting_twice_stores_each_signal_once(belkin_program):
     ]
     assert second == first
     assert FraudSignal.objects.count() == rows
+
+
+@pytest.mark.django_db
+def test_a_claim_is_flagged_as_it_is_filed_and_withdrawn_claims_do_not_count():
+    from recalldesk.claims.services import claim_submit
+    from recalldesk.claims.tests.submit_helpers import belkin_program as submit_program
+    from recalldesk.claims.tests.submit_helpers import submission
+
+    program = submit_program(required_photos=[])
+
+    def file(serial: str, **contact):
+        sent = submission(serial_number=serial, receipt=None, receipt_amount=None, photos=[])
+        sent = replace(sent, address_line1=f"{serial[-2:]} Main Street", **contact)
+        return claim_submit(program=program, submission=sent).claim
+
+    withdrawn = file("57X00000000001", phone="310-555-0199")
+    Claim.objects.filter(pk=withdrawn.pk).update(status=ClaimStatus.WITHDRAWN)
+    first = file("57X00000000002", phone="310-555-0199", email="a@example.org")
+    second = file("57X00000000003", phone="(310) 555 0199", email="b@example.org")
+    assert signals(second) == []  # 2 live claims share the phone; the withdrawn one is left out
+
+    third = file("57X00000000004", phone="+1 310.555.0199", email="c@example.org")
+
+    assert signals(third) == [("many_claims_phone", first.number)]
+    assert "3 claims in this program, this one included" in third.fraud_signals.get().reason
+    assert signals(first) == signals(second) == [("many_claims_phone", third.number)]
+    assert signals(withdrawn) == []

@@ -97,20 +97,29 @@ def test_the_same_serial_again_was_already_filed_on_its_date(program):
 
 
 def test_a_claim_filed_while_this_one_was_checked_is_caught_by_the_constraint(program, monkeypatch):
-    first = claim_submit(program=program, submission=submission()).claim
-    # As if the first claim committed between this request's checks and its insert.
-    real_live_claim = services._live_claim
-    calls = []
+    # As if another owner's claim of this serial committed after this request's checks and
+    # before its insert: the one-claim-per-serial constraint refuses this one.
+    real_check = services._check
+    others = []
 
-    def not_yet_visible(*args):
-        calls.append(args)
-        return None if len(calls) == 1 else real_live_claim(*args)
+    def checked_while_another_owner_files(*args):
+        checked = real_check(*args)
+        monkeypatch.setattr(services, "_check", real_check)
+        other = submission(email="someone.else@example.org")
+        others.append(claim_submit(program=program, submission=other).claim)
+        return checked
 
-    monkeypatch.setattr(services, "_live_claim", not_yet_visible)
-    error = refused(program, submission())
+    monkeypatch.setattr(services, "_check", checked_while_another_owner_files)
+    with pytest.raises(ClaimRejected) as caught:
+        claim_submit(program=program, submission=submission())
 
-    day = timezone.localtime(first.submitted_at)
-    assert str(error).endswith(f"already filed on {day:%B} {day.day}, {day.year}.")
+    [other] = others
+    day = timezone.localtime(other.submitted_at)
+    assert str(caught.value) == (
+        f"A claim for this serial number was already filed on {day:%B} {day.day}, {day.year}."
+    )
+    assert list(Claim.objects.filter(program=program)) == [other]
+    assert len(evidence_files()) == 3, "only the other claim's files"
 
 
 def test_a_withdrawn_claim_frees_its_serial(program):
@@ -280,12 +289,12 @@ def test_photos_without_labels_fill_the_required_photos_in_order(program):
 
 
 def test_an_error_after_the_files_were_written_leaves_nothing(program, monkeypatch):
-    def broken(*, claim):
+    def broken(*, claim, with_evidence):
         assert Evidence.objects.filter(claim=claim).count() == 3
         assert len(evidence_files()) == 3
         raise RuntimeError("fraud checks down")
 
-    monkeypatch.setattr(services, "fraud_signals_detect", broken)
+    monkeypatch.setattr(services, "fraud_signals_detect_new_claim", broken)
     with nothing_saved(), pytest.raises(RuntimeError):
         claim_submit(program=program, submission=submission())
 
@@ -316,20 +325,29 @@ def test_a_retry_that_missed_its_first_try_s_key_still_returns_the_first_claim(
     program, monkeypatch
 ):
     key = "0b7c3f0e-5a4e-4d1b-9f57-2a8e7c1d9b10"
-    first = claim_submit(program=program, submission=submission(), idempotency_key=key)
-    # As if the first try committed just after the retry looked for its key.
-    real_replay = services._replay
-    calls = []
+    # As if the first try committed after the retry was checked, before the retry's insert.
+    real_check = services._check
+    first_tries = []
 
-    def not_yet_committed(found_key):
-        calls.append(found_key)
-        return None if len(calls) == 1 else real_replay(found_key)
+    def checked_while_the_first_try_commits(*args):
+        checked = real_check(*args)
+        monkeypatch.setattr(services, "_check", real_check)
+        first_tries.append(
+            claim_submit(program=program, submission=submission(), idempotency_key=key)
+        )
+        return checked
 
-    monkeypatch.setattr(services, "_replay", not_yet_committed)
-    with nothing_saved():
-        retry = claim_submit(program=program, submission=submission(), idempotency_key=key)
+    monkeypatch.setattr(services, "_check", checked_while_the_first_try_commits)
+    retry = claim_submit(program=program, submission=submission(), idempotency_key=key)
 
-    assert (retry.claim, retry.created, len(calls)) == (first.claim, False, 2)
+    [first] = first_tries
+    assert (retry.claim, retry.created, retry.status_token) == (
+        first.claim,
+        False,
+        first.status_token,
+    )
+    assert Claim.objects.count() == 1
+    assert ClaimEvent.objects.count() == 1
 
 
 def test_an_idempotency_key_with_other_content_is_refused(program):
