@@ -13,13 +13,10 @@ accounts tables, so the recalls the session imported stay for the tests that fol
 belkin_program imports 26-090 again if an earlier test flushed everything).
 """
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
-from django.db import connection, connections
 
 # Loaded now, with every app installed: available_apps hides auth, which the URLconf (loaded
 # on the first reverse()) needs.
@@ -35,6 +32,7 @@ from recalldesk.claims.tests.submit_helpers import (
     receipt_file,
     submission,
 )
+from recalldesk.testing import concurrency
 
 OWNERS = 50
 
@@ -50,58 +48,23 @@ pytestmark = [
 
 @pytest.fixture
 def database(tmp_path) -> Iterator[str]:
-    """The database the threads share: PostgreSQL's test database, or SQLite in a file."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield connection.vendor
-        return
-    with sqlite_file_copy(tmp_path / "concurrency.sqlite3"):
-        yield "sqlite (file)"
-
-
-@contextmanager
-def sqlite_file_copy(path) -> Iterator[None]:
-    """Point every connection, in this thread and new ones, at a file copy of the test DB."""
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [str(path)])
-    database_settings = connections.settings["default"]
-    in_memory_name, in_memory_connection = database_settings["NAME"], connections["default"]
-    database_settings["NAME"] = str(path)
-    connections["default"] = connections.create_connection("default")
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        database_settings["NAME"] = in_memory_name
-        connections["default"] = in_memory_connection
+    with concurrency.shared_database(tmp_path / "concurrency.sqlite3") as vendor:
+        yield vendor
 
 
 def file_at_once(program, submissions, key=None) -> list[tuple[str, object]]:
     """Run claim_submit for each submission in its own thread, all released together."""
-    start = threading.Barrier(len(submissions))
-    outcomes: list[tuple[str, object]] = []
-    lock = threading.Lock()
-
-    def owner(sent) -> None:
-        try:
-            start.wait()
-            receipt = claim_submit(program=program, submission=sent, idempotency_key=key)
-            outcome = ("filed" if receipt.created else "replayed", receipt.claim.pk)
-        except ClaimRejected as error:
-            outcome = ("refused", str(error))
-        except Exception as error:  # a bug: reported below, never hidden by the thread
-            outcome = ("error", repr(error))
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=owner, args=(sent,)) for sent in submissions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert len(outcomes) == len(submissions), "a thread did not finish"
-    return outcomes
+    outcomes = concurrency.at_once(
+        [
+            lambda sent=sent: claim_submit(program=program, submission=sent, idempotency_key=key)
+            for sent in submissions
+        ],
+        refusals=(ClaimRejected,),
+    )
+    return [
+        (("filed" if got.created else "replayed"), got.claim.pk) if kind == "done" else (kind, got)
+        for kind, got in outcomes
+    ]
 
 
 def owners_submissions(count: int = OWNERS, *, same_owner: bool = False) -> list:

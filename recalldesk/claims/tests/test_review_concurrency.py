@@ -11,13 +11,10 @@ These tests commit for real and flush the claims, ledger, accounts and auth tabl
 belkin_program imports 26-090 again if an earlier test flushed the recalls.
 """
 
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
 
 # Loaded now, with every app installed: available_apps hides apps the URLconf imports.
 import recalldesk.urls  # noqa: F401, I001
@@ -28,6 +25,7 @@ from recalldesk.claims.states import ClaimStateError
 from recalldesk.claims.tests.review_helpers import file_claim, staff
 from recalldesk.claims.tests.submit_helpers import belkin_program, evidence_root  # noqa: F401
 from recalldesk.ledger.models import EntryKind, LedgerEntry, StoreCredit
+from recalldesk.testing import concurrency
 
 REVIEWERS = 6
 
@@ -51,31 +49,10 @@ pytestmark = [
 ]
 
 
-@contextmanager
-def sqlite_file_copy(path) -> Iterator[None]:
-    """Point every connection, in this thread and new ones, at a file copy of the test DB."""
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [str(path)])
-    database_settings = connections.settings["default"]
-    in_memory_name, in_memory_connection = database_settings["NAME"], connections["default"]
-    database_settings["NAME"] = str(path)
-    connections["default"] = connections.create_connection("default")
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        database_settings["NAME"] = in_memory_name
-        connections["default"] = in_memory_connection
-
-
 @pytest.fixture
 def database(tmp_path) -> Iterator[str]:
-    """The database the threads share: PostgreSQL's test database, or SQLite in a file."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield connection.vendor
-        return
-    with sqlite_file_copy(tmp_path / "review-concurrency.sqlite3"):
-        yield "sqlite (file)"
+    with concurrency.shared_database(tmp_path / "review-concurrency.sqlite3") as vendor:
+        yield vendor
 
 
 @pytest.fixture
@@ -88,33 +65,8 @@ def reviewers(program) -> list:
     return [staff(program, f"reviewer{n}", role=Role.REVIEWER) for n in range(REVIEWERS)]
 
 
-def at_once(actions: list[Callable[[], object]]) -> list[tuple[str, str]]:
-    """Run each action in its own thread, all released together; what each one got."""
-    start = threading.Barrier(len(actions))
-    outcomes: list[tuple[str, str]] = []
-    lock = threading.Lock()
-
-    def run(action) -> None:
-        try:
-            start.wait()
-            action()
-            outcome = ("done", "")
-        except ClaimStateError as error:
-            outcome = ("refused", error.message)
-        except Exception as error:  # a bug: reported below, never hidden by the thread
-            outcome = ("error", repr(error))
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert len(outcomes) == len(actions), "a thread did not finish"
-    return outcomes
+def at_once(actions: list[Callable[[], object]]) -> list[tuple[str, object]]:
+    return concurrency.at_once(actions, refusals=(ClaimStateError,))
 
 
 def approve_as(user, pk: int) -> Callable[[], object]:

@@ -12,13 +12,12 @@ flushed (see available_apps), so the staff users made here get unique addresses 
 deleted afterwards.
 """
 
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 # Loaded now, with every app installed: available_apps hides auth, which the URLconf needs.
 import recalldesk.urls  # noqa: F401, I001
@@ -28,13 +27,13 @@ from recalldesk.claims.models import ClaimEvent, ClaimStatus
 from recalldesk.claims.review import claim_approve
 from recalldesk.claims.states import ClaimStateError, claim_transition
 from recalldesk.claims.tests.submit_helpers import belkin_program, evidence_root  # noqa: F401
-from recalldesk.claims.tests.test_concurrency import sqlite_file_copy
 from recalldesk.ledger.errors import LedgerError
 from recalldesk.ledger.models import EntryKind, LedgerEntry, PayoutBatch, StoreCredit
 from recalldesk.ledger.payouts import payout_batch_confirm, payout_batch_create
 from recalldesk.ledger.reconcile import ledger_reconcile
 from recalldesk.ledger.services import ledger_post_approval
 from recalldesk.ledger.tests.ledger_setup import file_claim
+from recalldesk.testing import concurrency
 
 PEOPLE = 4
 
@@ -58,7 +57,7 @@ def world(tmp_path) -> Iterator[dict]:
     """Belkin's program with two reviewers and two payers, in the database the threads share."""
     copy = None
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        copy = sqlite_file_copy(tmp_path / "ledger-concurrency.sqlite3")
+        copy = concurrency.sqlite_file_copy(tmp_path / "ledger-concurrency.sqlite3")
         copy.__enter__()
     tag = uuid.uuid4().hex[:8]
     people = {}
@@ -102,29 +101,7 @@ def _users_delete(users) -> None:
 
 def at_once(actions: list[Callable[[], object]]) -> list[tuple[str, object]]:
     """Run each action in its own thread and connection, all released together."""
-    start = threading.Barrier(len(actions))
-    outcomes: list[tuple[str, object]] = []
-    lock = threading.Lock()
-
-    def person(action) -> None:
-        try:
-            start.wait()
-            outcome = ("done", action())
-        except (ClaimStateError, LedgerError) as error:
-            outcome = ("refused", str(error))
-        except Exception as error:  # a bug: reported below, never hidden by the thread
-            outcome = ("error", repr(error))
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=person, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(outcomes) == len(actions), "a thread did not finish"
+    outcomes = concurrency.at_once(actions, refusals=(ClaimStateError, LedgerError), timeout=120)
     assert not [o for o in outcomes if o[0] == "error"], outcomes
     return outcomes
 
