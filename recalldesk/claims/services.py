@@ -24,11 +24,11 @@ import hmac
 import json
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 
 from recalldesk.claims.eligibility import serial_normalize
@@ -338,6 +338,42 @@ def claim_confirmation_enqueue(*, claim: Claim, status_token: str) -> None:
     transaction.on_commit(partial(_confirmation_task_enqueue, claim.pk, status_token), robust=True)
 
 
+@cache
+def _insert_sql(model: type[models.Model], vendor: str) -> tuple[str, tuple[models.Field, ...]]:
+    fields = tuple(
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and not field.generated
+    )
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (names from the model)
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"RETURNING {quote(model._meta.pk.column)}"
+    )
+    return sql, fields
+
+
+def _row_insert(row: models.Model) -> None:
+    """save(force_insert=True) for the rows of a claim being filed, without its overhead.
+
+    The same values reach the database: each field's pre_save (auto_now_add, auto_now) and
+    get_db_prep_save, as the ORM's insert does, and the instance's defaults from its
+    constructor. What is left out is what these models do not use (signals, parents, fields
+    the database generates) and what the ORM redoes on every save: building the same INSERT
+    (a third of the time of a claim's writes, 30 columns for the claim) and reading the model's
+    options again. The SQL is built once per model; PostgreSQL and SQLite both return the id.
+    """
+    sql, fields = _insert_sql(type(row), connection.vendor)
+    params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (row.pk,) = cursor.fetchone()
+    row._state.adding = False
+    row._state.db = connection.alias
+
+
 def _write_once(
     program: Program, checked: CheckedClaim, key: _Key | None, number: str, token: str
 ) -> Claim:
@@ -345,20 +381,22 @@ def _write_once(
     with transaction.atomic():
         claim = _claim_new(program, checked, number, token)
         try:
-            claim.save(force_insert=True)
+            _row_insert(claim)
         except IntegrityError as error:
             raise _ClaimRefused(error) from None
         if key is not None:
             try:
-                IdempotencyKey.objects.create(
-                    key=key.stored, request_hash=key.request_hash, claim=claim
+                _row_insert(
+                    IdempotencyKey(key=key.stored, request_hash=key.request_hash, claim=claim)
                 )
             except IntegrityError:
                 raise _KeyTaken from None
         for item in checked.evidence:
             evidence_store(claim=claim, validated=item.validated, kind=item.kind, label=item.label)
-        ClaimEvent.objects.create(
-            claim=claim, actor_label="owner", from_status="", to_status=ClaimStatus.SUBMITTED
+        _row_insert(
+            ClaimEvent(
+                claim=claim, actor_label="owner", from_status="", to_status=ClaimStatus.SUBMITTED
+            )
         )
         fraud_signals_detect_new_claim(claim=claim, with_evidence=bool(checked.evidence))
         claim_confirmation_enqueue(claim=claim, status_token=token)

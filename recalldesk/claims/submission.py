@@ -115,7 +115,11 @@ def amount_parse(text: str | None) -> Decimal | None:
     if not compact or not re.fullmatch(r"[\d., ]+", compact):
         raise _rejected(AMOUNT_HINT)
     whole, decimals = _digits_and_decimals(compact)
-    amount = Decimal(f"{whole}.{decimals or '0'}").quantize(Decimal("0.01"))
+    try:
+        amount = Decimal(f"{whole}.{decimals or '0'}").quantize(Decimal("0.01"))
+    except InvalidOperation:
+        # More digits than a Decimal holds with its cents (27 and up): no receipt says that.
+        raise _rejected(f"That amount is too large for a receipt. {AMOUNT_HINT}") from None
     return amount_check(amount)
 
 

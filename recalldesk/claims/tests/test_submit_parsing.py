@@ -71,6 +71,9 @@ def test_an_empty_amount_is_no_amount(text):
         ("1,234,56", HINT),
         ("12 34", HINT),
         ("100000000", "too large"),
+        # More digits than a Decimal holds with two decimals: refused, not a server error.
+        ("1" + "0" * 26, "too large"),
+        ("9" * 40, "too large"),
         ("9" * 100, HINT),
     ],
 )
