@@ -1,7 +1,7 @@
 """Claims per second over HTTP: POST /api/claims under gunicorn against PostgreSQL.
 
-Usage: .venv/bin/python bench/claims.py [--workers 4] [--clients 8] [--runs 3] [--no-photos]
-[--docs]
+Usage: .venv/bin/python bench/claims.py [--workers 4] [--clients 8] [--runs 3]
+[--no-photos | --photos-only] [--docs]
 
 A fresh database `recalldesk_bench` on 127.0.0.1:5432 (trust auth, user postgres) holds
 recall 26-090 and two programs like Belkin's demo: one asking for no files, one for two
@@ -250,6 +250,11 @@ def main() -> int:
     parser.add_argument(
         "--no-photos", action="store_true", help="only the floor and the claims without files"
     )
+    parser.add_argument(
+        "--photos-only",
+        action="store_true",
+        help="only the floor and the claims with two photos",
+    )
     parser.add_argument("--docs", action="store_true", help="write docs/performance.md")
     options = parser.parse_args()
 
@@ -266,9 +271,13 @@ def main() -> int:
         Scenario("claim, two 200 KB photos", "/api/claims", WITH_PHOTOS, 2, options.photo_claims),
     ]
     photos = []
+    if options.no_photos and options.photos_only:
+        parser.error("--no-photos and --photos-only leave out each other's claims")
     if options.no_photos:
         scenarios = scenarios[:2]
     else:
+        if options.photos_only:
+            scenarios = [scenarios[0], scenarios[2]]
         needed = 2 * (
             warmup + options.clients + options.runs * (options.photo_claims + options.clients)
         )

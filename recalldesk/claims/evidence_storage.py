@@ -12,13 +12,14 @@ can still leave a file without a row: unreachable (only rows are served) and har
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.http import Http404
@@ -30,6 +31,11 @@ if TYPE_CHECKING:
     from recalldesk.claims.evidence import ValidatedFile
 
 logger = logging.getLogger(__name__)
+
+FILE_MODE = 0o600
+DIRECTORY_MODE = 0o700
+# A random 128-bit name is taken already about never; a few tries make "never" certain enough.
+NAME_ATTEMPTS = 3
 
 
 class PrivateEvidenceStorage(FileSystemStorage):
@@ -45,8 +51,8 @@ def evidence_storage() -> PrivateEvidenceStorage:
     """The storage under settings.EVIDENCE_ROOT (read each time, so tests can point it away)."""
     return PrivateEvidenceStorage(
         location=settings.EVIDENCE_ROOT,
-        file_permissions_mode=0o600,
-        directory_permissions_mode=0o700,
+        file_permissions_mode=FILE_MODE,
+        directory_permissions_mode=DIRECTORY_MODE,
     )
 
 
@@ -58,12 +64,7 @@ def evidence_store(
         raise ValueError(
             f"Unknown evidence kind {kind!r}; one of {', '.join(EvidenceKind.values)}."
         )
-    storage = evidence_storage()
-    token = uuid.uuid4().hex
-    # Never the owner's file name; two levels keep any one directory small.
-    name = f"{token[:2]}/{token}.{validated.extension}"
-    stored_name = storage.save(name, ContentFile(validated.content))
-    path = Path(storage.path(stored_name))
+    stored_name, path = _file_write(Path(settings.EVIDENCE_ROOT), validated)
     try:
         evidence = Evidence.objects.create(
             claim=claim,
@@ -82,6 +83,43 @@ def evidence_store(
         raise
     _delete_on_rollback(path)
     return evidence
+
+
+def _file_write(root: Path, validated: ValidatedFile) -> tuple[str, Path]:
+    """Write the file under a new random name, readable by this process's user only.
+
+    What FileSystemStorage.save does for this case, for less: the name is new (random, and
+    O_EXCL refuses one that exists rather than overwrite it), so there is no name to look for
+    first and no lock to take; the directory is made only the first time it is missing.
+    """
+    for _ in range(NAME_ATTEMPTS):
+        token = uuid.uuid4().hex
+        # Never the owner's file name; two levels keep any one directory small.
+        name = f"{token[:2]}/{token}.{validated.extension}"
+        path = root / name
+        try:
+            descriptor = _file_create(path)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(validated.content)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return name, path
+    raise FileExistsError(f"No free name for evidence under {root} in {NAME_ATTEMPTS} tries.")
+
+
+def _file_create(path: Path) -> int:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        return os.open(path, flags, FILE_MODE)
+    except FileNotFoundError:
+        # The umask can only take bits away from these modes, never add any.
+        os.makedirs(path.parent.parent, mode=DIRECTORY_MODE, exist_ok=True)
+        path.parent.mkdir(mode=DIRECTORY_MODE, exist_ok=True)
+        return os.open(path, flags, FILE_MODE)
 
 
 class _KeepOnCommit:

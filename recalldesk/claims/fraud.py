@@ -28,7 +28,7 @@ from recalldesk.claims.fraud_evidence import (
     Finding,
     evidence_findings,
 )
-from recalldesk.claims.models import Claim, ClaimStatus, FraudSignal
+from recalldesk.claims.models import Claim, ClaimStatus, Evidence, FraudSignal
 
 MANY_CLAIMS_EMAIL = "many_claims_email"
 MANY_CLAIMS_PHONE = "many_claims_phone"
@@ -53,18 +53,22 @@ def fraud_signals_detect(*, claim: Claim) -> list[FraudSignal]:
     return list(claim.fraud_signals.select_related("related_claim").order_by("id"))
 
 
-def fraud_signals_detect_new_claim(*, claim: Claim, with_evidence: bool) -> None:
+def fraud_signals_detect_new_claim(*, claim: Claim, evidence: list[Evidence]) -> None:
     """Store the fraud signals of a claim being filed in the caller's transaction.
 
     What fraud_signals_detect finds, for less: no other transaction can see the claim yet, so
     none can detect its signals at the same time (no lock, no savepoint), it has no signal yet
-    (none is looked for or read back), and without files it has no evidence to compare.
+    (none is looked for or read back), and its files are the ones just stored (`evidence`,
+    not read back; none, nothing to compare).
     """
-    _findings_store(_findings(claim, with_evidence=with_evidence), new_claim=claim)
+    own = evidence if evidence else None
+    _findings_store(_findings(claim, with_evidence=bool(evidence), own=own), new_claim=claim)
 
 
-def _findings(claim: Claim, *, with_evidence: bool) -> list[Finding]:
-    findings = evidence_findings(claim=claim) if with_evidence else []
+def _findings(
+    claim: Claim, *, with_evidence: bool, own: list[Evidence] | None = None
+) -> list[Finding]:
+    findings = evidence_findings(claim=claim, own=own) if with_evidence else []
     findings += _contact_findings(claim)
     findings += _disposable_email_findings(claim)
     return findings

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -71,14 +72,93 @@ def max_distance(bits: int) -> int:
     return SIMILAR_PHOTO_MAX_DISTANCE * bits // SIMILAR_PHOTO_HASH_BITS
 
 
-def evidence_findings(*, claim: Claim) -> list[Finding]:
-    """Files of this claim that other claims of the firm used too, and the mirror signals."""
-    own = list(claim.evidence.all())
+def evidence_findings(*, claim: Claim, own: list[Evidence] | None = None) -> list[Finding]:
+    """Files of this claim that other claims of the firm used too, and the mirror signals.
+
+    `own`: all the claim's files, when the caller has them (it just stored them); else read.
+    """
+    if own is None:
+        # In upload order; the model's ordering would join the claim to sort by it.
+        own = list(claim.evidence.order_by("id"))
     if not own:
         return []
-    findings = _same_file_findings(claim, own)
-    findings += _similar_picture_findings(claim, own)
+    targets = _similarity_targets(own)
+    if _indexed(targets):
+        # One indexed query asks for both: the same files anywhere and the pictures sharing a
+        # quarter of a hash. Most claims share nothing, and stop here; the scoped queries that
+        # name the other claims run only for what it found.
+        shas = {evidence.sha256 for evidence in own if evidence.sha256}
+        rows = _probe(claim, shas, targets)
+        same_file = any(sha in shas for _, _, _, _, sha in rows)
+        candidates = [
+            (other_id, claim_id, other_hash, sha)
+            for other_id, claim_id, kind, other_hash, sha in rows
+            if kind in PICTURE_KINDS and other_hash
+        ]
+    else:
+        same_file = True
+        candidates = _similar_candidates(claim, targets) if targets else []
+    findings = _same_file_findings(claim, own) if same_file else []
+    if targets:
+        findings += _similar_picture_findings(claim, targets, candidates)
     return findings
+
+
+def _similarity_targets(own: list[Evidence]) -> list[tuple[Evidence, int, int, int]]:
+    """(evidence, hash value, bits, largest distance still similar) of the claim's pictures."""
+    parsed = [
+        (evidence, hash_bits(evidence.perceptual_hash))
+        for evidence in own
+        if evidence.kind in PICTURE_KINDS and evidence.perceptual_hash
+    ]
+    return [
+        (evidence, value, bits, max_distance(bits))
+        for evidence, found in parsed
+        if found is not None
+        for value, bits in (found,)
+    ]
+
+
+def _indexed(targets: list[tuple[Evidence, int, int, int]]) -> bool:
+    """Whether every target can be looked up through the hash quarters' indexes."""
+    return all(
+        bits == BAND_COUNT * BAND_BITS and limit // BAND_COUNT <= MAX_BAND_DISTANCE
+        for _, _, bits, limit in targets
+    )
+
+
+def _probe(
+    claim: Claim, shas: set[str], targets: list[tuple[Evidence, int, int, int]]
+) -> list[tuple[int, int, str, str, str]]:
+    """(id, claim id, kind, perceptual hash, sha256) of other claims' files that may matter.
+
+    Files with one of `shas`, and files with a hash quarter near one of the targets', of any
+    claim but this one: only indexes are read, no claim is joined. Who the other claims are
+    (firm, program, withdrawn) is asked only about what comes back.
+    """
+    if not shas and not targets:
+        return []
+    if connection.vendor == "postgresql":
+        # Five arrays instead of a parameter per value, and no ORM to compile the query: this
+        # runs for every claim with files.
+        table = Evidence._meta.db_table
+        bands = " OR ".join(f"hash_band_{band} = ANY(%s)" for band in range(BAND_COUNT))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, claim_id, kind, perceptual_hash, sha256 FROM {table} "  # noqa: S608
+                f"WHERE claim_id <> %s AND (sha256 = ANY(%s) OR {bands})",
+                [claim.pk, sorted(shas), *_band_values(targets)],
+            )
+            return cursor.fetchall()
+    wanted = Q(sha256__in=sorted(shas)) if shas else Q()
+    if targets:
+        wanted |= _band_filter(targets)
+    return list(
+        Evidence.objects.filter(wanted)
+        .exclude(claim_id=claim.pk)
+        .values_list("id", "claim_id", "kind", "perceptual_hash", "sha256")
+        .order_by()
+    )
 
 
 def _same_file_findings(claim: Claim, own: list[Evidence]) -> list[Finding]:
@@ -112,21 +192,15 @@ def _same_file_findings(claim: Claim, own: list[Evidence]) -> list[Finding]:
     return findings
 
 
-def _similar_picture_findings(claim: Claim, own: list[Evidence]) -> list[Finding]:
-    mine = [
-        (evidence, hash_bits(evidence.perceptual_hash))
-        for evidence in own
-        if evidence.kind in PICTURE_KINDS and evidence.perceptual_hash
-    ]
-    mine = [(evidence, parsed) for evidence, parsed in mine if parsed is not None]
-    if not mine:
-        return []
-    targets = [(evidence, value, bits, max_distance(bits)) for evidence, (value, bits) in mine]
+def _similar_picture_findings(
+    claim: Claim,
+    targets: list[tuple[Evidence, int, int, int]],
+    candidates: Iterable[tuple[int, int, str, str]],
+) -> list[Finding]:
     matches: dict[int, list[tuple[Evidence, int]]] = {}
-    claim_ids: set[int] = set()
     # Each candidate is one XOR and a bit count per picture of this claim
     # (claims.evidence.perceptual_distance, on hashes parsed once).
-    for other_id, other_claim_id, other_hash, other_sha in _similar_candidates(claim, targets):
+    for other_id, _, other_hash, other_sha in candidates:
         try:
             other_value = int(other_hash, 16)
         except ValueError:
@@ -139,20 +213,26 @@ def _similar_picture_findings(claim: Claim, own: list[Evidence]) -> list[Finding
             # The same file is already a duplicate_photo; "similar" is for re-saved copies.
             if distance <= limit and evidence.sha256 != other_sha:
                 matches.setdefault(other_id, []).append((evidence, distance))
-                claim_ids.add(other_claim_id)
     if not matches:
         return []
+    # Candidates may come from any program and any claim (see _probe): only the program's
+    # claims that were not withdrawn count.
     others = (
-        Evidence.objects.filter(pk__in=matches)
+        Evidence.objects.filter(pk__in=matches, claim__program_id=claim.program_id)
+        .exclude(claim__status=ClaimStatus.WITHDRAWN)
         .select_related("claim__program")
         .order_by("claim__submitted_at", "claim_id", "id")
     )
+    kept = _first_claims(others)
+    if not kept:
+        return []
+    total = len({theirs.claim_id for theirs in kept})
+    if total >= MAX_RELATED_CLAIMS:
+        total = others.values("claim_id").distinct().count()
     pairs = [
-        (evidence, theirs, distance)
-        for theirs in _first_claims(others)
-        for evidence, distance in matches[theirs.pk]
+        (evidence, theirs, distance) for theirs in kept for evidence, distance in matches[theirs.pk]
     ]
-    return _pair_findings(claim, pairs) + _overflow_findings(claim, SIMILAR_PHOTO, len(claim_ids))
+    return _pair_findings(claim, pairs) + _overflow_findings(claim, SIMILAR_PHOTO, total)
 
 
 def _similar_candidates(
@@ -175,13 +255,22 @@ def _similar_candidates(
         # In no order: the model's would sort every candidate by its claim.
         .order_by()
     )
-    indexed = all(
-        bits == BAND_COUNT * BAND_BITS and limit // BAND_COUNT <= MAX_BAND_DISTANCE
-        for _, _, bits, limit in targets
-    )
-    if not indexed:
+    if not _indexed(targets):
         # Streamed, so a large program does not fill memory.
         return pictures.iterator(chunk_size=2000)
+    return pictures.filter(_band_filter(targets))
+
+
+def _band_filter(targets: list[tuple[Evidence, int, int, int]]) -> Q:
+    """Pictures with a hash quarter within limit // 4 bits of the same quarter of a target."""
+    any_band = Q()
+    for band, values in enumerate(_band_values(targets)):
+        any_band |= Q(**{f"hash_band_{band}__in": values})
+    return any_band
+
+
+def _band_values(targets: list[tuple[Evidence, int, int, int]]) -> list[list[str]]:
+    """Per quarter, the values within limit // 4 bits of the same quarter of a target."""
     near: list[set[str]] = [set() for _ in range(BAND_COUNT)]
     for _, value, _, limit in targets:
         for band in range(BAND_COUNT):
@@ -190,10 +279,7 @@ def _similar_candidates(
             near[band].update(
                 f"{quarter ^ flips:04x}" for flips in _band_flips(limit // BAND_COUNT)
             )
-    any_band = Q()
-    for band, values in enumerate(near):
-        any_band |= Q(**{f"hash_band_{band}__in": sorted(values)})
-    return pictures.filter(any_band)
+    return [sorted(values) for values in near]
 
 
 @functools.cache

@@ -391,14 +391,16 @@ def _write_once(
                 )
             except IntegrityError:
                 raise _KeyTaken from None
-        for item in checked.evidence:
+        stored = [
             evidence_store(claim=claim, validated=item.validated, kind=item.kind, label=item.label)
+            for item in checked.evidence
+        ]
         _row_insert(
             ClaimEvent(
                 claim=claim, actor_label="owner", from_status="", to_status=ClaimStatus.SUBMITTED
             )
         )
-        fraud_signals_detect_new_claim(claim=claim, with_evidence=bool(checked.evidence))
+        fraud_signals_detect_new_claim(claim=claim, evidence=stored)
         claim_confirmation_enqueue(claim=claim, status_token=token)
     return claim
 
