@@ -16,3 +16,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         recalls_load_bundled()
+
+
+@pytest.fixture
+def rate_limit_clock_held(monkeypatch):
+    """Hold the rate limiter's clock still for the test.
+
+    Limits count in fixed windows of the clock (recalldesk/ratelimit.py): a test whose
+    requests straddle a window's edge would see its count start over and fail once in a while.
+    """
+    import time
+    from types import SimpleNamespace
+
+    from recalldesk import ratelimit
+
+    now = time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now))
+

@@ -63,7 +63,9 @@ pytestmark = pytest.mark.urls(__name__)
 
 
 @pytest.fixture(autouse=True)
-def limits_on(settings):
+def limits_on(settings, clock):
+    # With the clock held (tests move it): requests straddling a window's edge would start a
+    # new count and fail the test once in a while.
     settings.RATELIMIT_ENABLED = True
     cache.clear()
     yield

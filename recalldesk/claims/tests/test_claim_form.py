@@ -342,6 +342,7 @@ def test_the_form_needs_the_csrf_token(program):
     assert walk.post_step(client, program, "product", data).status_code == 302
 
 
+@pytest.mark.usefixtures("rate_limit_clock_held")
 def test_the_submit_step_is_rate_limited(client, program, settings):
     from django.core.cache import cache
 

@@ -174,6 +174,7 @@ def test_programs_may_post_without_a_csrf_token(program):
     assert post(client, fields()).status_code == 201
 
 
+@pytest.mark.usefixtures("rate_limit_clock_held")
 def test_a_client_filing_too_many_claims_is_told_to_wait(client, program, settings):
     settings.RATELIMIT_ENABLED = True
     cache.clear()

@@ -233,6 +233,7 @@ def test_a_store_credit_claim_in_cad_keeps_its_currency(program, token_a):
     assert (body["currency"], body["country"]) == ("CAD", "CA")
 
 
+@pytest.mark.usefixtures("rate_limit_clock_held")
 def test_a_token_over_its_requests_per_minute_is_told_to_wait(program, token_a, settings):
     settings.RATELIMIT_ENABLED = True
     settings.FIRM_API_REQUESTS_PER_MINUTE = 5
