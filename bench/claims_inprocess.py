@@ -104,7 +104,9 @@ def measure(client, path: str, program: str, first: int, count: int, profile: in
     django_ms = (time.process_time() - django_before) * 1000 / count
     database_ms = (_cpu_seconds(backend) - database_before) * 1000 / count
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(profile)
+        # PROFILE_SORT=tottime (or any pstats key) orders them otherwise.
+        order = os.environ.get("PROFILE_SORT", "cumulative")
+        pstats.Stats(profiler).sort_stats(order).print_stats(profile)
     statements.kinds.update(BEGIN=len(commits), COMMIT=len(commits))
     kinds = {word: n / count for word, n in sorted(statements.kinds.items()) if n}
     total = sum(statements.kinds.values())

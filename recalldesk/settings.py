@@ -111,6 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # Django's cursors bind parameters on the client and never prepare. The one statement that
+    # files a claim (claims/claim_rows.py) asks psycopg to prepare it, which psycopg does only
+    # when the connection has a threshold; no other query comes near this one.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -37,6 +37,7 @@ from recalldesk.claims.submission import (
     MAX_PHOTOS,
     ClaimRejected,
     IdempotencyKeyReused,
+    ProgramUnavailable,
     amount_check,
     amount_parse,
     submission_from_data,
@@ -93,17 +94,21 @@ def _program_or_none(slug: str) -> Program | None:
 def _program_to_claim(slug: str) -> Program | None:
     """The open program a claim is filed under, with what claim_submit reads.
 
-    From this process's memory, checked against the program's terms_version: the busiest
-    endpoint reads one small row per claim instead of the program, its products and prices.
+    As this process keeps it in memory, unchecked: claim_submit checks the program's
+    terms_version when it writes the claim (one statement on PostgreSQL), so the busiest
+    endpoint reads neither the program nor its products and prices. A program that looks
+    closed or unknown from memory is read again before saying so.
     """
-    program = program_for_claims(slug=slug.strip()[:80])
-    if program is None:
-        return None
-    try:
-        program_check_open(program=program)
-    except ClaimRejected:
-        return None
-    return program
+    for verified in (False, True):
+        program = program_for_claims(slug=slug.strip()[:80], verified=verified)
+        if program is None:
+            continue
+        try:
+            program_check_open(program=program)
+        except ClaimRejected:
+            continue
+        return program
+    return None
 
 
 def _not_found(slug: str) -> Status:
@@ -156,6 +161,8 @@ def claim_create(request: HttpRequest, response: HttpResponse, data: Form[ClaimI
     try:
         submission = submission_from_data(data=data.model_dump(), files=request.FILES)
         receipt = claim_submit(program=program, submission=submission, idempotency_key=key)
+    except ProgramUnavailable:
+        return _not_found(data.program)
     except IdempotencyKeyReused as error:
         return Status(409, {"detail": error.message, "field": error.field})
     except ClaimRejected as error:

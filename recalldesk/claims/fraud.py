@@ -53,23 +53,33 @@ def fraud_signals_detect(*, claim: Claim) -> list[FraudSignal]:
     return list(claim.fraud_signals.select_related("related_claim").order_by("id"))
 
 
-def fraud_signals_detect_new_claim(*, claim: Claim, evidence: list[Evidence]) -> None:
+def fraud_signals_detect_new_claim(
+    *, claim: Claim, evidence: list[Evidence], contact_counts: dict[str, int] | None = None
+) -> None:
     """Store the fraud signals of a claim being filed in the caller's transaction.
 
     What fraud_signals_detect finds, for less: no other transaction can see the claim yet, so
     none can detect its signals at the same time (no lock, no savepoint), it has no signal yet
     (none is looked for or read back), and its files are the ones just stored (`evidence`,
-    not read back; none, nothing to compare).
+    not read back; none, nothing to compare). `contact_counts`, when given, is what
+    contact_counts_sql's expressions counted in the caller's statement (claim_rows.py).
     """
     own = evidence if evidence else None
-    _findings_store(_findings(claim, with_evidence=bool(evidence), own=own), new_claim=claim)
+    findings = _findings(
+        claim, with_evidence=bool(evidence), own=own, contact_counts=contact_counts
+    )
+    _findings_store(findings, new_claim=claim)
 
 
 def _findings(
-    claim: Claim, *, with_evidence: bool, own: list[Evidence] | None = None
+    claim: Claim,
+    *,
+    with_evidence: bool,
+    own: list[Evidence] | None = None,
+    contact_counts: dict[str, int] | None = None,
 ) -> list[Finding]:
     findings = evidence_findings(claim=claim, own=own) if with_evidence else []
-    findings += _contact_findings(claim)
+    findings += _contact_findings(claim, contact_counts)
     findings += _disposable_email_findings(claim)
     return findings
 
@@ -125,35 +135,50 @@ _CONTACTS = (
 )
 
 
-def _contact_counts(claim: Claim) -> dict[str, int]:
-    """How many other live claims of the program share each contact field, in one query."""
-    values = {field: getattr(claim, field) for _, field, _ in _CONTACTS if getattr(claim, field)}
-    if not values:
-        return {}
-    # Plain SQL: on every claim filed, the ORM took 1 ms to write this query and the database
-    # 0.1 ms to answer it. One count per field, each through its (program, field) index, even
-    # on a table whose statistics are old (one condition ORed over the fields was answered by
-    # scanning all of the program's claims there).
+def contact_counts_sql(claim: Claim, *, claim_id: str) -> tuple[list[str], str, list]:
+    """What _contact_findings counts, as SQL: the fields, a SELECT list and its parameters.
+
+    One count per contact field the claim has, of the program's other live claims sharing it;
+    `claim_id` is an SQL expression for the claim's id (a number, or a column of the caller's
+    statement). No field is counted when the program's threshold turns the check off.
+    """
+    if claim.program.claims_per_contact_threshold < 2:
+        return [], "", []
+    fields = [field for _, field, _ in _CONTACTS if getattr(claim, field)]
+    # Each count through its (program, field) index, even on a table whose statistics are old
+    # (one condition ORed over the fields was answered by scanning the program's claims there).
     count = (
         f"(SELECT COUNT(*) FROM {Claim._meta.db_table} "  # noqa: S608 (names from _CONTACTS)
-        "WHERE program_id = %s AND {field} = %s AND status <> %s AND id <> %s)"
+        "WHERE program_id = %s AND {field} = %s AND {field} <> '' AND status <> %s "
+        "AND id <> {claim_id})"
     )
-    sql = "SELECT " + ", ".join(count.format(field=field) for field in values)
+    sql = ", ".join(count.format(field=field, claim_id=claim_id) for field in fields)
     params = []
-    for value in values.values():
-        params += [claim.program_id, value, ClaimStatus.WITHDRAWN, claim.pk]
+    for field in fields:
+        params += [claim.program_id, getattr(claim, field), ClaimStatus.WITHDRAWN]
+    return fields, sql, params
+
+
+def _contact_counts(claim: Claim) -> dict[str, int]:
+    """How many other live claims of the program share each contact field, in one query."""
+    # Plain SQL: on every claim filed, the ORM took 1 ms to write this query and the database
+    # 0.1 ms to answer it.
+    fields, sql, params = contact_counts_sql(claim, claim_id=str(int(claim.pk)))
+    if not fields:
+        return {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"SELECT {sql}", params)
         row = cursor.fetchone()
-    return dict(zip(values, row, strict=True))
+    return dict(zip(fields, row, strict=True))
 
 
-def _contact_findings(claim: Claim) -> list[Finding]:
+def _contact_findings(claim: Claim, counts: dict[str, int] | None = None) -> list[Finding]:
     threshold = claim.program.claims_per_contact_threshold
     # One claim shares its contact with nobody: a threshold below 2 turns the check off.
     if threshold < 2:
         return []
-    counts = _contact_counts(claim)
+    if counts is None:
+        counts = _contact_counts(claim)
     findings: list[Finding] = []
     for code, field, words in _CONTACTS:
         if field not in counts:

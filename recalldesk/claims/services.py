@@ -24,13 +24,14 @@ import hmac
 import json
 import re
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
+from recalldesk.claims.claim_rows import ProgramChanged, claim_rows_write, program_version_check
 from recalldesk.claims.eligibility import serial_normalize
 from recalldesk.claims.evidence_storage import evidence_store
 from recalldesk.claims.fraud import (
@@ -54,11 +55,13 @@ from recalldesk.claims.numbers import (
     status_token_hash,
     status_token_new,
 )
+from recalldesk.claims.program_cache import program_for_claims
 from recalldesk.claims.submission import (
     TEXT_FIELDS,
     ClaimRejected,
     ClaimSubmission,
     IdempotencyKeyReused,
+    ProgramUnavailable,
 )
 from recalldesk.claims.submission_checks import (
     CheckedClaim,
@@ -78,9 +81,12 @@ from recalldesk.notify.services import RenderedEmail, email_render
 __all__ = ["ClaimReceipt", "ClaimRejected", "claim_get_by_status_token", "claim_submit"]
 
 SERIAL_CONSTRAINT = "claim_one_per_serial_per_program"
+KEY_CONSTRAINT = "idempotency_key_unique"
 # A new number is drawn when one is taken; with 32^8 numbers, a second collision in a row
 # means something else is wrong.
 NUMBER_ATTEMPTS = 5
+# Terms changed under a claim twice in a row are being edited as it is filed.
+PROGRAM_READS = 3
 _KEY = re.compile(r"^[\x21-\x7e]{16,255}$")
 KEY_FIELD = "idempotency_key"
 STATUS_TOKEN_MAX_LENGTH = 200
@@ -201,12 +207,18 @@ def _already_filed(claim: Claim | None) -> ClaimRejected:
 
 
 def _check(program: Program, submission: ClaimSubmission) -> CheckedClaim:
-    program_check_open(program=program)
-    product, serial_number = product_check(program=program, submission=submission)
+    try:
+        program_check_open(program=program)
+        product, serial_number = product_check(program=program, submission=submission)
+    except ClaimRejected:
+        # Checked against terms kept in memory (program_cache): refuse only under current ones.
+        program_version_check(program=program)
+        raise
     serial_normalized = serial_normalize(serial_number)
     try:
         return _check_after_product(program, submission, product, serial_number, serial_normalized)
     except ClaimRejected:
+        program_version_check(program=program)
         # The owner learns that the serial was claimed before anything the form asks after
         # it. Only a refused claim looks: one that passes every check is stopped by the
         # one-claim-per-serial constraint when it is written (_write), for no query more.
@@ -338,69 +350,35 @@ def claim_confirmation_enqueue(*, claim: Claim, status_token: str) -> None:
     transaction.on_commit(partial(_confirmation_task_enqueue, claim.pk, status_token), robust=True)
 
 
-@cache
-def _insert_sql(model: type[models.Model], vendor: str) -> tuple[str, tuple[models.Field, ...]]:
-    fields = tuple(
-        field
-        for field in model._meta.concrete_fields
-        if not field.primary_key and not field.generated
-    )
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (names from the model)
-        f"({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"RETURNING {quote(model._meta.pk.column)}"
-    )
-    return sql, fields
-
-
-def _row_insert(row: models.Model) -> None:
-    """save(force_insert=True) for the rows of a claim being filed, without its overhead.
-
-    The same values reach the database: each field's pre_save (auto_now_add, auto_now) and
-    get_db_prep_save, as the ORM's insert does, and the instance's defaults from its
-    constructor. What is left out is what these models do not use (signals, parents, fields
-    the database generates) and what the ORM redoes on every save: building the same INSERT
-    (a third of the time of a claim's writes, 30 columns for the claim) and reading the model's
-    options again. The SQL is built once per model; PostgreSQL and SQLite both return the id.
-    """
-    sql, fields = _insert_sql(type(row), connection.vendor)
-    params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        (row.pk,) = cursor.fetchone()
-    row._state.adding = False
-    row._state.db = connection.alias
-
-
 def _write_once(
     program: Program, checked: CheckedClaim, key: _Key | None, number: str, token: str
 ) -> Claim:
     # No savepoints: a refused insert ends the whole transaction, and _write starts over.
     with transaction.atomic():
         claim = _claim_new(program, checked, number, token)
-        try:
-            _row_insert(claim)
-        except IntegrityError as error:
-            raise _ClaimRefused(error) from None
+        children: list[models.Model] = []
         if key is not None:
-            try:
-                _row_insert(
-                    IdempotencyKey(key=key.stored, request_hash=key.request_hash, claim=claim)
-                )
-            except IntegrityError:
-                raise _KeyTaken from None
-        stored = [
-            evidence_store(claim=claim, validated=item.validated, kind=item.kind, label=item.label)
-            for item in checked.evidence
-        ]
-        _row_insert(
+            children.append(
+                IdempotencyKey(key=key.stored, request_hash=key.request_hash, claim=claim)
+            )
+        children.append(
             ClaimEvent(
                 claim=claim, actor_label="owner", from_status="", to_status=ClaimStatus.SUBMITTED
             )
         )
-        fraud_signals_detect_new_claim(claim=claim, evidence=stored)
+        try:
+            counts = claim_rows_write(
+                claim=claim, children=children, terms_version=program.terms_version
+            )
+        except IntegrityError as error:
+            if _violates(error, KEY_CONSTRAINT, ("claims_idempotencykey.key",)):
+                raise _KeyTaken from None
+            raise _ClaimRefused(error) from None
+        stored = [
+            evidence_store(claim=claim, validated=item.validated, kind=item.kind, label=item.label)
+            for item in checked.evidence
+        ]
+        fraud_signals_detect_new_claim(claim=claim, evidence=stored, contact_counts=counts)
         claim_confirmation_enqueue(claim=claim, status_token=token)
     return claim
 
@@ -435,8 +413,36 @@ def _write(program: Program, checked: CheckedClaim, key: _Key | None) -> ClaimRe
 def claim_submit(
     *, program: Program, submission: ClaimSubmission, idempotency_key: str | None = None
 ) -> ClaimReceipt:
-    """File an owner's claim: check all of it, then write it in one transaction, or nothing."""
+    """File an owner's claim: check all of it, then write it in one transaction, or nothing.
+
+    The checks may run against the program's terms as this process kept them (program_cache):
+    the write, and any refusal, first makes sure they are still the program's terms, and if
+    they changed, the claim is checked again under the new ones.
+    """
     key = _key_for(program, submission, idempotency_key) if idempotency_key is not None else None
+    for _ in range(PROGRAM_READS):
+        try:
+            return _submit(program, submission, key)
+        except ProgramChanged:
+            program = _program_read_again(program)
+    raise ClaimRejected(
+        "The program's terms are being changed as you file; send the claim again in a minute.",
+        field="program",
+    )
+
+
+def _program_read_again(program: Program) -> Program:
+    fresh = program_for_claims(slug=program.slug)
+    if fresh is None:
+        raise ProgramUnavailable(f"No claim program is named {program.slug!r} any more.")
+    try:
+        program_check_open(program=fresh)
+    except ClaimRejected as error:
+        raise ProgramUnavailable(error.message) from None
+    return fresh
+
+
+def _submit(program: Program, submission: ClaimSubmission, key: _Key | None) -> ClaimReceipt:
     # The key is not looked up first: most requests are first tries, and a retry of a filed
     # claim is refused by a check or by the constraints (same serial, same key), which is when
     # it is looked up.

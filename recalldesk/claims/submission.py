@@ -44,6 +44,13 @@ class IdempotencyKeyReused(ClaimRejected):
     """The Idempotency-Key of an earlier claim came with different content (409 in the API)."""
 
 
+class ProgramUnavailable(ClaimRejected):
+    """The program closed or went away while the claim was filed (404 in the API)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="program")
+
+
 @dataclass(frozen=True)
 class ClaimSubmission:
     """An owner's claim as sent, not yet checked: strings as typed, uploads as received."""

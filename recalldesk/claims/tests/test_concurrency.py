@@ -115,3 +115,34 @@ def test_fifty_concurrent_retries_with_one_key_make_one_claim(database):
     assert {pk for _, pk in outcomes} == {claim.pk}
     assert IdempotencyKey.objects.get().claim == claim
     assert len(evidence_files()) == 3
+
+
+def test_one_key_sent_at_once_with_different_claims_files_one_and_refuses_the_rest(database):
+    # A client that reuses its Idempotency-Key for other claims: the key's constraint decides.
+    program = belkin_program()
+    key = "reused-2b9e4c1a-6d3f-4e8a-b7c5-9f1e3a5d7c20"
+    base = submission(receipt=None, photos=[])
+    sent = [
+        replace(
+            base,
+            serial_number=f"57X{n:011d}",
+            email=f"owner{n}@example.org",
+            receipt=receipt_file(seed=200 + n),
+            photos=photo_files(seed=400 + n * 3),
+        )
+        for n in range(1, 11)
+    ]
+
+    outcomes = file_at_once(program, sent, key=key)
+
+    kinds = [kind for kind, _ in outcomes]
+    assert "error" not in kinds, [o for o in outcomes if o[0] == "error"][:3]
+    assert kinds.count("filed") == 1
+    assert {message for kind, message in outcomes if kind == "refused"} <= {
+        "This Idempotency-Key was already used for a different claim.",
+        "This Idempotency-Key is in use by a claim being filed; try again.",
+    }
+    assert kinds.count("refused") == 9
+    claim = Claim.objects.get()
+    assert IdempotencyKey.objects.get().claim == claim
+    assert len(evidence_files()) == 3

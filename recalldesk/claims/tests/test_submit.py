@@ -289,7 +289,7 @@ def test_photos_without_labels_fill_the_required_photos_in_order(program):
 
 
 def test_an_error_after_the_files_were_written_leaves_nothing(program, monkeypatch):
-    def broken(*, claim, evidence):
+    def broken(*, claim, evidence, contact_counts):
         assert Evidence.objects.filter(claim=claim).count() == 3
         assert len(evidence_files()) == 3
         raise RuntimeError("fraud checks down")
