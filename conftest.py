@@ -32,4 +32,3 @@ def rate_limit_clock_held(monkeypatch):
 
     now = time.time()
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now))
-
