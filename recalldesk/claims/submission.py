@@ -168,6 +168,11 @@ TEXT_FIELDS = (
 PAYOUT_DETAIL_FIELDS = ("paypal_email",)
 
 
+_FILE_FIELDS = frozenset(
+    {"receipt", "destruction", *(f"photo_{number}" for number in range(1, MAX_PHOTOS + 1))}
+)
+
+
 def submission_from_data(
     *, data: Mapping[str, str], files: Mapping[str, UploadedFile]
 ) -> ClaimSubmission:
@@ -179,16 +184,14 @@ def submission_from_data(
         upload = files.get(f"photo_{number}")
         if upload is not None:
             photos.append((str(data.get(f"photo_{number}_label") or ""), upload))
-    extra = [
-        name
-        for name in files
-        if name.startswith("photo_")
-        and name not in {f"photo_{number}" for number in range(1, MAX_PHOTOS + 1)}
-    ]
+    # A file under another name would be dropped without a word, and its owner told that a
+    # photo is missing, or nothing at all.
+    extra = [name for name in files if name not in _FILE_FIELDS]
     if extra:
         raise ClaimRejected(
-            f"Send photos as photo_1 to photo_{MAX_PHOTOS}; {extra[0]} is not one of them.",
-            field=extra[0],
+            f"Send files as receipt, photo_1 to photo_{MAX_PHOTOS} (each with its label in "
+            f"photo_1_label and so on) and destruction; {extra[0][:40]!r} is not one of them.",
+            field=extra[0][:40],
         )
     return ClaimSubmission(
         **text,

@@ -140,6 +140,21 @@ def test_a_refused_claim_is_400_with_the_field_and_saves_nothing(
     assert words in body["detail"]
 
 
+@pytest.mark.parametrize("name", ["photos", "photo_11", "file"])
+def test_a_file_under_another_name_is_400_naming_the_fields_that_take_files(client, program, name):
+    data = fields(photo_2=None, photo_2_label=None)
+    data[name] = upload("back.jpg", picture_bytes(seed=2))
+
+    with nothing_saved():
+        response = post(client, data)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == name
+    assert "receipt, photo_1 to photo_10 (each with its label" in body["detail"]
+    assert f"'{name}' is not one of them" in body["detail"]
+
+
 def test_a_30_megabyte_photo_is_400(client, program):
     big = upload("front.jpg", picture_bytes() + bytes(30 * 1024 * 1024))
 
