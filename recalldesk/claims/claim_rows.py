@@ -134,7 +134,7 @@ def _children_sql(models_: tuple[type[models.Model], ...]) -> tuple[str, tuple]:
 
 def _write_postgresql(claim: Claim, children: list[models.Model], terms_version: int):
     quote = connection.ops.quote_name
-    claim_sql, claim_fields = _insert_sql(Claim, connection.vendor)
+    _, claim_fields = _insert_sql(Claim, connection.vendor)
     columns = ", ".join(quote(field.column) for field in claim_fields)
     children_sql, children_fields = _children_sql(tuple(type(child) for child in children))
     count_fields, counts, count_params = contact_counts_sql(claim, claim_id="claim.id")

@@ -2,11 +2,14 @@
 
 A claim reads its program, the program's recall and firm, and its products with their serial
 rules and average prices. Programs change rarely and claims come by the thousand, so each
-process keeps the program as it last read it, with its terms_version. Each claim reads only
-(id, terms_version) by slug, one small indexed query, and reads the rest again when the version
-is not the one kept. The database gives the program a new terms_version on every write to the
-program, its products or their prices, whoever writes (the triggers of migration 0003), so an
-edit by a firm's staff is seen by the next claim, in every process.
+process keeps the program as it last read it, with its terms_version. The database gives the
+program a new terms_version on every write to the program, its products or their prices,
+whoever writes (the triggers of migration 0003). A reader asks for (id, terms_version) by slug,
+one small indexed query, and reads the rest again when the version is not the one kept; the
+claims API asks for nothing (verified=False), because claim_submit checks the version when it
+writes the claim and when it refuses one (claim_rows.py), and reads the program again through
+this module if it changed. Either way an edit by a firm's staff holds for the next claim, in
+every process.
 
 Without a receipt, a claim pays the model's average price: what remedy_amounts works out from
 it is kept with the program too (remedy_amounts_for_claims), so it is worked out once per

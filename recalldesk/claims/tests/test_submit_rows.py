@@ -1,8 +1,9 @@
 """The rows a filed claim leaves: what the models would store, read back from the database.
 
-claim_submit writes its three rows without Model.save (services._row_insert); these check that
-every column holds what the ORM would have written: the values sent, the models' defaults,
-the times of auto_now_add and auto_now, JSON and decimals as typed.
+claim_submit writes its three rows without Model.save (claim_rows.py: one prepared statement
+on PostgreSQL, row_insert on SQLite); these check that every column holds what the ORM would
+have written: the values sent, the models' defaults, the times of auto_now_add and auto_now,
+JSON and decimals as typed.
 """
 
 from dataclasses import replace
