@@ -1,8 +1,6 @@
 """The table of bench/claims.py, and its section of docs/performance.md."""
 
-from pathlib import Path
-
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
+from bench.docs_section import docs_section_write
 
 
 def table(rows: list[dict], floor_rate: float) -> str:
@@ -24,15 +22,7 @@ def table(rows: list[dict], floor_rate: float) -> str:
 
 def docs_write(text: str) -> None:
     """Replace the "## Claims" section of docs/performance.md (or add it), nothing else."""
-    current = DOCS.read_text() if DOCS.exists() else "# Performance\n"
-    start = current.find("\n## Claims\n")
-    if start == -1:
-        updated = current.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        following = current.find("\n## ", start + 1)
-        rest = current[following:] if following != -1 else "\n"
-        updated = current[:start] + "\n" + text.rstrip("\n") + "\n" + rest
-    DOCS.write_text(updated)
+    docs_section_write("Claims", text)
 
 
 def docs_section(result_table: str, setup: str, options) -> str:

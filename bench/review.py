@@ -35,6 +35,7 @@ from statistics import median
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.docs_section import docs_section_write  # noqa: E402
 from bench.review_export import (  # noqa: E402
     DATABASE,
     MB,
@@ -49,7 +50,6 @@ from bench.review_export import (  # noqa: E402
 
 CSV_PATH = ROOT / "data" / "cpsc" / "cpsc-recalls-2023-12-to-2025-12.csv"
 VAR = ROOT / "var" / "bench" / "review"
-DOCS = ROOT / "docs" / "performance.md"
 
 
 def database_fresh() -> None:
@@ -207,15 +207,7 @@ def table(rows: list[dict]) -> str:
 
 def docs_write(text: str) -> None:
     """Replace the "## Review" section of docs/performance.md (or add it), nothing else."""
-    current = DOCS.read_text() if DOCS.exists() else "# Performance\n"
-    start = current.find("\n## Review\n")
-    if start == -1:
-        updated = current.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        following = current.find("\n## ", start + 1)
-        rest = current[following:] if following != -1 else "\n"
-        updated = current[:start] + "\n" + text.rstrip("\n") + "\n" + rest
-    DOCS.write_text(updated)
+    docs_section_write("Review", text)
 
 
 def machine() -> str:
