@@ -12,8 +12,9 @@ serial, over keep-alive connections where the server keeps them. Each scenario r
 times after a warm-up and an ANALYZE (what autovacuum does on a server where it is on); the
 table shows the median rate and that run's latencies. E-mails are
 queued in Redis (database 14) when it answers on 127.0.0.1:6379, else in Huey's SQLite file;
-no consumer runs, the queue is emptied afterwards. --docs writes the table into the "Claims"
-section of docs/performance.md (bench/claims_report.py).
+no consumer runs, the queue is emptied afterwards. --docs writes the table, the set-up, the
+time and the commit between the bench's markers in the "Claims" section of
+docs/performance.md, and nothing else (bench/claims_report.py).
 """
 
 import argparse
