@@ -2,8 +2,9 @@
 
 A clean claim is one in submitted or in review with no fraud signal. The claims go in chunks,
 each in its own transaction: one query locks the chunk's rows (skipping any a reviewer decided
-meanwhile: PostgreSQL re-checks the status of a row it waited for), one update moves them,
-one bulk insert writes their history and the ledger's ledger_post_approvals their entries.
+meanwhile: PostgreSQL re-checks the status of a row it waited for), claims_transition_locked
+moves them and writes their history (one update, one bulk insert), and the ledger's
+ledger_post_approvals their entries.
 Store credit claims then get what store_credit_issue gives a single one, in bulk too
 (store_credits_issue_many): codes, "issued" entries, the move to credited and its history;
 only the e-mails with the codes are rendered one by one.
@@ -15,11 +16,10 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
 from recalldesk.accounts.services import require_role
-from recalldesk.claims.models import Claim, ClaimEvent, ClaimStatus, FraudSignal, Program, Remedy
-from recalldesk.claims.states import ALLOWED_MOVES, actor_label_for
+from recalldesk.claims.models import Claim, ClaimStatus, FraudSignal, Program, Remedy
+from recalldesk.claims.states import ALLOWED_MOVES, actor_label_for, claims_transition_locked
 from recalldesk.ledger.services import (
     APPROVAL_KIND,
     ledger_post_approvals,
@@ -79,23 +79,11 @@ def _approve_chunk(
         )
         if not claims:
             return 0, 0
-        now = timezone.now()
-        Claim.objects.filter(pk__in=[c.pk for c in claims]).update(
-            status=ClaimStatus.APPROVED, updated_at=now
-        )
-        ClaimEvent.objects.bulk_create(
-            ClaimEvent(
-                claim_id=c.pk,
-                actor=actor,
-                actor_label=label,
-                from_status=c.status,
-                to_status=ClaimStatus.APPROVED,
-                note=BULK_NOTE,
-            )
-            for c in claims
+        claims_transition_locked(
+            claims=claims, to=ClaimStatus.APPROVED, actor=actor, actor_label=label, note=BULK_NOTE
         )
         for claim in claims:
-            claim.status, claim.updated_at, claim.program = ClaimStatus.APPROVED, now, program
+            claim.program = program
         ledger_post_approvals(claims=claims, actor=actor)
         credited = store_credits_issue_many(
             claims=[c for c in claims if c.remedy == Remedy.STORE_CREDIT],

@@ -1,9 +1,14 @@
-"""The states of a claim, the moves allowed between them, and the one function that moves it.
+"""The states of a claim, the moves allowed between them, and the functions that move it.
 
 Every change of a claim's status goes through claim_transition: it locks the claim's row, so
 two people acting on one claim at once are put in a queue (the second sees the first's result),
 checks the move against ALLOWED_MOVES, and appends a ClaimEvent. History is never edited.
+Bulk work (approving thousands of clean claims, issuing their store credit) locks its rows
+itself and moves them with claims_transition_locked: the same check and history, in one update
+and one insert.
 """
+
+from collections.abc import Callable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -125,3 +130,42 @@ def claim_transition(
     claim.status = to
     claim.updated_at = now
     return event
+
+
+def claims_transition_locked(
+    *,
+    claims: Sequence[Claim],
+    to: str,
+    actor: AbstractBaseUser | None,
+    actor_label: str,
+    note: str | Callable[[Claim], str] = "",
+) -> None:
+    """claim_transition for many claims whose rows the caller locked in its transaction.
+
+    Each move is checked against ALLOWED_MOVES from the status the claim holds (as the caller
+    read it under the lock); a refused one raises ClaimStateError before anything is written.
+    `note` is the same for all, or worked out per claim.
+    """
+    for claim in claims:
+        if not move_allowed(claim.status, to):
+            raise ClaimStateError(
+                move_refusal(number=claim.number, from_status=claim.status, to_status=to)
+            )
+    if not claims:
+        return
+    now = timezone.now()
+    label = (actor_label or actor_label_for(actor))[:ACTOR_LABEL_MAX_LENGTH]
+    Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(status=to, updated_at=now)
+    ClaimEvent.objects.bulk_create(
+        ClaimEvent(
+            claim_id=claim.pk,
+            actor=actor,
+            actor_label=label,
+            from_status=claim.status,
+            to_status=to,
+            note=note(claim) if callable(note) else note,
+        )
+        for claim in claims
+    )
+    for claim in claims:
+        claim.status, claim.updated_at = to, now

@@ -9,10 +9,9 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 
-from recalldesk.claims.models import Claim, ClaimEvent, ClaimStatus, Remedy
-from recalldesk.claims.states import claim_transition
+from recalldesk.claims.models import Claim, ClaimStatus, Remedy
+from recalldesk.claims.states import claim_transition, claims_transition_locked
 from recalldesk.ledger.codes import store_credit_code_format, store_credit_code_new
 from recalldesk.ledger.entries import actor_label, claim_amount, claim_locked, entry_post
 from recalldesk.ledger.errors import LedgerError
@@ -165,7 +164,6 @@ def store_credits_issue_many(
     e-mails, in a few bulk inserts; returns how many were credited."""
     if not claims:
         return 0
-    now = timezone.now()
     recorded_actor = actor if actor is not None and actor.is_authenticated else None
     values = {claim.pk: claim_amount(claim) for claim in claims}
     # 80 random bits per code: a repeat among 10,000 is about 1 in 10^16; should one happen,
@@ -190,21 +188,13 @@ def store_credits_issue_many(
         )
         for claim in claims
     )
-    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(
-        status=ClaimStatus.CREDITED, updated_at=now
-    )
-    ClaimEvent.objects.bulk_create(
-        ClaimEvent(
-            claim_id=claim.pk,
-            actor=recorded_actor,
-            actor_label=actor_label,
-            from_status=ClaimStatus.APPROVED,
-            to_status=ClaimStatus.CREDITED,
-            note=f"Store credit of {values[claim.pk]} issued and e-mailed.",
-        )
-        for claim in claims
+    claims_transition_locked(
+        claims=claims,
+        to=ClaimStatus.CREDITED,
+        actor=recorded_actor,
+        actor_label=actor_label,
+        note=lambda claim: f"Store credit of {values[claim.pk]} issued and e-mailed.",
     )
     for claim, credit in zip(claims, credits, strict=True):
-        claim.status = ClaimStatus.CREDITED
         store_credit_email_enqueue(claim=claim, credit=credit)
     return len(claims)

@@ -13,6 +13,7 @@ from recalldesk.claims.states import (
     STATE_WORDS,
     ClaimStateError,
     claim_transition,
+    claims_transition_locked,
 )
 from recalldesk.claims.tests.review_helpers import file_claim, staff
 from recalldesk.claims.tests.submit_helpers import belkin_program, evidence_root  # noqa: F401
@@ -174,3 +175,42 @@ def test_history_is_appended_with_who_when_from_to_and_note(program, rosa):
     times = list(ClaimEvent.objects.filter(claim=claim).values_list("at", flat=True))
     assert times == sorted(times)
     assert all(start - dt.timedelta(seconds=1) <= at <= timezone.now() for at in times[1:])
+
+
+def test_a_bulk_move_records_each_claim_from_its_own_status(program, rosa):
+    waiting, in_review = file_claim(program, 1), file_claim(program, 2)
+    claim_transition(claim=in_review, to=S.IN_REVIEW, actor=rosa, actor_label="Rosa Demo")
+
+    claims_transition_locked(
+        claims=[waiting, in_review],
+        to=S.APPROVED,
+        actor=rosa,
+        actor_label="Rosa Demo",
+        note=lambda claim: f"approved {claim.number}",
+    )
+
+    for claim, was in ((waiting, S.SUBMITTED), (in_review, S.IN_REVIEW)):
+        stored = Claim.objects.get(pk=claim.pk)
+        assert (claim.status, stored.status) == (S.APPROVED, S.APPROVED)
+        event = ClaimEvent.objects.filter(claim=claim).latest("id")
+        assert (event.from_status, event.to_status) == (was, S.APPROVED)
+        assert (event.actor, event.actor_label, event.note) == (
+            rosa,
+            "Rosa Demo",
+            f"approved {claim.number}",
+        )
+
+
+def test_a_bulk_move_with_one_move_not_allowed_writes_nothing(program, rosa):
+    waiting, rejected = file_claim(program, 1), file_claim(program, 2)
+    claim_transition(claim=rejected, to=S.REJECTED, actor=rosa, actor_label="Rosa Demo")
+    events = ClaimEvent.objects.count()
+
+    with pytest.raises(ClaimStateError) as refused:
+        claims_transition_locked(
+            claims=[waiting, rejected], to=S.APPROVED, actor=rosa, actor_label="Rosa Demo"
+        )
+
+    assert rejected.number in refused.value.message
+    assert Claim.objects.get(pk=waiting.pk).status == S.SUBMITTED
+    assert ClaimEvent.objects.count() == events
