@@ -238,13 +238,10 @@ def _similar_picture_findings(
 def _similar_candidates(
     claim: Claim, targets: list[tuple[Evidence, int, int, int]]
 ) -> Iterable[tuple[int, int, str, str]]:
-    """(id, claim id, perceptual hash, sha256) of the program's pictures that may be similar.
+    """(id, claim id, perceptual hash, sha256) of every picture of the program but the claim's.
 
-    Every picture within its limit of a target is among them; the caller measures the distance.
-    64-bit hashes are looked up by their quarters (Evidence.hash_band_*): a hash within d bits
-    of the target has a quarter within d // 4 bits of the target's, so the indexes are asked for
-    the few values that close to each of the target's quarters. Any other length, or a limit
-    that would need too many values, is compared with every picture of the program.
+    For the targets the hash quarters cannot answer (_indexed: a hash of another length, or a
+    limit that would need too many values); the caller measures each distance.
     """
     pictures = (
         Evidence.objects.filter(claim__program_id=claim.program_id, kind__in=PICTURE_KINDS)
@@ -255,10 +252,8 @@ def _similar_candidates(
         # In no order: the model's would sort every candidate by its claim.
         .order_by()
     )
-    if not _indexed(targets):
-        # Streamed, so a large program does not fill memory.
-        return pictures.iterator(chunk_size=2000)
-    return pictures.filter(_band_filter(targets))
+    # Streamed, so a large program does not fill memory.
+    return pictures.iterator(chunk_size=2000)
 
 
 def _band_filter(targets: list[tuple[Evidence, int, int, int]]) -> Q:

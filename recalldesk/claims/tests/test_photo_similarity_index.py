@@ -133,7 +133,7 @@ def test_the_lookup_reads_only_the_pictures_that_share_a_quarter(belkin_program)
     targets = [(evidence, target, 64, 6) for evidence in claim.evidence.all()]
 
     with CaptureQueriesContext(connection) as queries:
-        candidates = list(fraud_evidence._similar_candidates(claim, targets))
+        candidates = list(fraud_evidence._probe(claim, set(), targets))
 
     assert [row[1] for row in candidates] == [near.pk]
     assert len(queries) == 1
