@@ -49,10 +49,6 @@ def _characters(column: str | Cast) -> CombinedExpression:
     return reduce(operator.add, terms)
 
 
-def has_updated_at(model) -> bool:
-    return any(f.name == "updated_at" for f in model._meta.get_fields())
-
-
 def lookup_registry_version() -> tuple:
     """Changes with every import, addition, deletion or suppression, and most corrections."""
     numbers = [
@@ -72,7 +68,7 @@ def lookup_registry_version() -> tuple:
                 F("product_id"),
                 _SUPPRESSED,
             ),
-            **({"updated": Max("updated_at")} if has_updated_at(Identifier) else {}),
+            updated=Max("updated_at"),
         ),
         SerialRule.objects.aggregate(
             n=Count("id"),
@@ -84,7 +80,7 @@ def lookup_registry_version() -> tuple:
                 F("length"),
                 _SUPPRESSED,
             ),
-            **({"updated": Max("updated_at")} if has_updated_at(SerialRule) else {}),
+            updated=Max("updated_at"),
         ),
     ]
     return tuple(str(value) for part in numbers for value in part.values())
